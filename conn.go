@@ -1,0 +1,181 @@
+package msteams
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+
+	"github.com/teamsql/msteams/graph"
+	"github.com/teamsql/msteams/planner"
+)
+
+// Conn is one database/sql connection. Graph is stateless HTTP, so a
+// connection is only a handle on its connector's shared client.
+type Conn struct {
+	connector *Connector
+	closed    bool
+}
+
+var (
+	_ driver.Conn               = (*Conn)(nil)
+	_ driver.ConnPrepareContext = (*Conn)(nil)
+	_ driver.QueryerContext     = (*Conn)(nil)
+	_ driver.ExecerContext      = (*Conn)(nil)
+	_ driver.ConnBeginTx        = (*Conn)(nil)
+	_ driver.Pinger             = (*Conn)(nil)
+	_ driver.SessionResetter    = (*Conn)(nil)
+	_ driver.Validator          = (*Conn)(nil)
+)
+
+// Prepare parses the statement; it is planned per execution because key
+// values bound by parameters decide which Graph requests it makes.
+func (c *Conn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+// PrepareContext is Prepare.
+func (c *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	parsed, err := planner.Parse(query)
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	return &Stmt{conn: c, parsed: parsed}, nil
+}
+
+// QueryContext runs a query. It fetches the first row before returning so
+// that Graph's refusals (400, 401, 403) fail Query, not a later rows.Err.
+func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	parsed, err := planner.Parse(query)
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	return c.query(ctx, parsed, args)
+}
+
+func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driver.NamedValue) (driver.Rows, error) {
+	cfg := c.connector.cfg
+	plan, err := parsed.Plan(args, planner.Options{PageSize: cfg.Pagesize})
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	rows := newRows(ctx, cancel, plan, planner.ClientFetcher{Client: c.connector.client}, cfg.MaxRows)
+	if err := rows.prefetch(); err != nil {
+		rows.Close()
+		return nil, wrapError(err)
+	}
+	return rows, nil
+}
+
+// withTimeout applies the Timeout property to the whole query, paging included.
+func (c *Conn) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if t := c.connector.cfg.Timeout; t > 0 {
+		return context.WithTimeout(ctx, t)
+	}
+	return context.WithCancel(ctx)
+}
+
+// ExecContext refuses writes for now.
+func (c *Conn) ExecContext(context.Context, string, []driver.NamedValue) (driver.Result, error) {
+	return nil, wrapError(errWritesUnsupported)
+}
+
+var errWritesUnsupported = errors.New("writing data (INSERT, UPDATE, DELETE) is " + ErrNotSupported.Error() + " by msteams yet; use Query for SELECT")
+
+// Begin refuses transactions: Graph has none.
+func (c *Conn) Begin() (driver.Tx, error) { return c.BeginTx(context.Background(), driver.TxOptions{}) }
+
+// BeginTx refuses transactions: Graph has none.
+func (c *Conn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error) {
+	return nil, wrapError(errTransactionsUnsupported)
+}
+
+var errTransactionsUnsupported = errors.New("transactions are " + ErrNotSupported.Error() + ": Microsoft Graph has no transactions")
+
+// Ping checks the credential and Graph with the smallest request that
+// every tenant and token type answers.
+func (c *Conn) Ping(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	_, err := c.connector.client.List(graph.Request{Path: "/teams", Query: graph.Query{Select: []string{"id"}, Top: 1}}).Next(ctx)
+	return wrapError(err)
+}
+
+// ResetSession keeps the connection: there is no session state to reset.
+func (c *Conn) ResetSession(context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+// IsValid reports whether the connection can be reused.
+func (c *Conn) IsValid() bool { return !c.closed }
+
+// Close closes the connection.
+func (c *Conn) Close() error {
+	c.closed = true
+	return nil
+}
+
+// Stmt is a prepared statement.
+type Stmt struct {
+	conn   *Conn
+	parsed *planner.Statement
+	closed bool
+}
+
+var (
+	_ driver.Stmt             = (*Stmt)(nil)
+	_ driver.StmtQueryContext = (*Stmt)(nil)
+	_ driver.StmtExecContext  = (*Stmt)(nil)
+)
+
+// NumInput is the number of ? placeholders, or -1 with named parameters.
+func (s *Stmt) NumInput() int { return s.parsed.NumInput() }
+
+// Close closes the statement.
+func (s *Stmt) Close() error {
+	s.closed = true
+	return nil
+}
+
+// Query runs the statement.
+func (s *Stmt) Query(args []driver.Value) (driver.Rows, error) {
+	return s.QueryContext(context.Background(), namedValues(args))
+}
+
+// QueryContext runs the statement.
+func (s *Stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if s.closed {
+		return nil, ErrClosed
+	}
+	return s.conn.query(ctx, s.parsed, args)
+}
+
+// Exec refuses writes for now.
+func (s *Stmt) Exec(args []driver.Value) (driver.Result, error) {
+	return s.ExecContext(context.Background(), namedValues(args))
+}
+
+// ExecContext refuses writes for now.
+func (s *Stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	return s.conn.ExecContext(ctx, s.parsed.SQL, args)
+}
+
+func namedValues(args []driver.Value) []driver.NamedValue {
+	named := make([]driver.NamedValue, len(args))
+	for i, v := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return named
+}

@@ -1,0 +1,232 @@
+package planner
+
+import (
+	"database/sql/driver"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teamsql/msteams/graph"
+	"github.com/teamsql/msteams/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// keyBinding recognises "Key = value" and "Key IN (values...)" on a key
+// column; these become Graph paths rather than filters.
+func (s *scope) keyBinding(t *schema.Table, e sqlparser.Expr) (string, []driver.Value) {
+	cmp, ok := e.(*sqlparser.ComparisonExpr)
+	if !ok {
+		return "", nil
+	}
+	col, valueExprs, ok := s.columnAgainstValues(t, cmp)
+	if !ok || !col.Key || (cmp.Operator != sqlparser.EqualStr && cmp.Operator != sqlparser.InStr) {
+		return "", nil
+	}
+	values, ok := s.constants(valueExprs)
+	if !ok {
+		return "", nil
+	}
+	return col.Name, values
+}
+
+// columnAgainstValues matches "col op value", "value op col" (for symmetric
+// operators) and "col IN (values)", where col belongs to table t.
+func (s *scope) columnAgainstValues(t *schema.Table, cmp *sqlparser.ComparisonExpr) (*schema.Column, []sqlparser.Expr, bool) {
+	left, right := cmp.Left, cmp.Right
+	if _, isCol := left.(*sqlparser.ColName); !isCol && cmp.Operator == sqlparser.EqualStr {
+		left, right = right, left
+	}
+	name, ok := left.(*sqlparser.ColName)
+	if !ok {
+		return nil, nil, false
+	}
+	if q := name.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
+		return nil, nil, false
+	}
+	_, col, ok := t.Column(name.Name.String())
+	if !ok {
+		return nil, nil, false
+	}
+	if tuple, isTuple := right.(sqlparser.ValTuple); isTuple {
+		return col, tuple, true
+	}
+	return col, []sqlparser.Expr{right}, true
+}
+
+func (s *scope) namesTable(qualifier string, t *schema.Table) bool {
+	for _, src := range s.sources {
+		if src.table == t && (strings.EqualFold(qualifier, src.alias) || strings.EqualFold(qualifier, t.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// constants evaluates literal and parameter expressions; NULLs are not
+// usable as keys or filter values.
+func (s *scope) constants(es []sqlparser.Expr) ([]driver.Value, bool) {
+	values := make([]driver.Value, 0, len(es))
+	for _, e := range es {
+		switch e.(type) {
+		case *sqlparser.SQLVal, sqlparser.BoolVal:
+		default:
+			return nil, false
+		}
+		v, err := s.literal(e)
+		if err != nil || v == nil {
+			return nil, false
+		}
+		values = append(values, v)
+	}
+	return values, len(values) > 0
+}
+
+var odataComparisons = map[string]string{
+	sqlparser.EqualStr:        "eq",
+	sqlparser.LessThanStr:     "lt",
+	sqlparser.LessEqualStr:    "le",
+	sqlparser.GreaterThanStr:  "gt",
+	sqlparser.GreaterEqualStr: "ge",
+}
+
+// mirrored flips an operator for "value op col".
+var mirrored = map[string]string{"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq"}
+
+// odata translates a predicate into Graph's $filter syntax when Graph
+// supports every part of it for this table.
+func (s *scope) odata(t *schema.Table, e sqlparser.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *sqlparser.ParenExpr:
+		return s.odata(t, e.Expr)
+	case *sqlparser.AndExpr:
+		return s.odataJoin(t, "and", e.Left, e.Right)
+	case *sqlparser.OrExpr:
+		return s.odataJoin(t, "or", e.Left, e.Right)
+	case *sqlparser.ColName:
+		return s.odataBoolColumn(t, e, true)
+	case *sqlparser.NotExpr:
+		if c, ok := e.Expr.(*sqlparser.ColName); ok {
+			return s.odataBoolColumn(t, c, false)
+		}
+	case *sqlparser.ComparisonExpr:
+		return s.odataComparison(t, e)
+	}
+	return "", false
+}
+
+func (s *scope) odataJoin(t *schema.Table, op string, l, r sqlparser.Expr) (string, bool) {
+	left, ok := s.odata(t, l)
+	if !ok {
+		return "", false
+	}
+	right, ok := s.odata(t, r)
+	if !ok {
+		return "", false
+	}
+	return "(" + left + " " + op + " " + right + ")", true
+}
+
+func (s *scope) odataBoolColumn(t *schema.Table, c *sqlparser.ColName, want bool) (string, bool) {
+	if q := c.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
+		return "", false
+	}
+	_, col, ok := t.Column(c.Name.String())
+	if !ok || col.Type != schema.Bool || !col.Filter.Has(schema.FilterEq) {
+		return "", false
+	}
+	return col.Property + " eq " + strconv.FormatBool(want), true
+}
+
+func (s *scope) odataComparison(t *schema.Table, cmp *sqlparser.ComparisonExpr) (string, bool) {
+	col, valueExprs, ok := s.columnAgainstValues(t, cmp)
+	if !ok || col.Property == "" {
+		return "", false
+	}
+	values, ok := s.constants(valueExprs)
+	if !ok {
+		return "", false
+	}
+	switch cmp.Operator {
+	case sqlparser.InStr:
+		return odataIn(col, values)
+	case sqlparser.LikeStr:
+		return odataLike(col, values[0])
+	}
+	op, ok := odataComparisons[cmp.Operator]
+	if !ok {
+		return "", false
+	}
+	if _, isCol := cmp.Left.(*sqlparser.ColName); !isCol {
+		op = mirrored[op]
+	}
+	need := schema.FilterRange
+	if op == "eq" {
+		need = schema.FilterEq
+	}
+	if !col.Filter.Has(need) {
+		return "", false
+	}
+	lit, ok := odataLiteral(col.Type, values[0])
+	if !ok {
+		return "", false
+	}
+	return col.Property + " " + op + " " + lit, true
+}
+
+func odataIn(col *schema.Column, values []driver.Value) (string, bool) {
+	lits := make([]string, len(values))
+	for i, v := range values {
+		lit, ok := odataLiteral(col.Type, v)
+		if !ok {
+			return "", false
+		}
+		lits[i] = lit
+	}
+	if col.Filter.Has(schema.FilterIn) {
+		return col.Property + " in (" + strings.Join(lits, ",") + ")", true
+	}
+	if !col.Filter.Has(schema.FilterEq) {
+		return "", false
+	}
+	for i, lit := range lits {
+		lits[i] = col.Property + " eq " + lit
+	}
+	return "(" + strings.Join(lits, " or ") + ")", true
+}
+
+// odataLike maps LIKE 'prefix%' to startswith and a LIKE without wildcards to eq.
+func odataLike(col *schema.Column, v driver.Value) (string, bool) {
+	pattern, ok := v.(string)
+	if !ok || col.Type != schema.String {
+		return "", false
+	}
+	if prefix, ok := likePrefix(pattern); ok && col.Filter.Has(schema.FilterStartsWith) {
+		return "startswith(" + col.Property + "," + graph.QuoteString(prefix) + ")", true
+	}
+	if !strings.ContainsAny(pattern, `%_\`) && col.Filter.Has(schema.FilterEq) {
+		return col.Property + " eq " + graph.QuoteString(pattern), true
+	}
+	return "", false
+}
+
+// odataLiteral writes v as a literal of the column's type, or reports that
+// it cannot (a value the driver would reject or compare differently).
+func odataLiteral(typ schema.Type, v driver.Value) (string, bool) {
+	switch typ {
+	case schema.String:
+		if _, isText := v.(string); !isText {
+			return "", false
+		}
+		return graph.QuoteString(v.(string)), true
+	case schema.Bool:
+		b, err := toBool(v)
+		return strconv.FormatBool(b), err == nil
+	case schema.Int, schema.Float:
+		f, err := toFloat(v)
+		return strconv.FormatFloat(f, 'f', -1, 64), err == nil
+	case schema.Datetime:
+		tm, err := toTime(v)
+		return tm.UTC().Format(time.RFC3339Nano), err == nil
+	}
+	return "", false
+}

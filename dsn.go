@@ -285,7 +285,7 @@ func (c *Config) checkNumbers() error {
 }
 
 func (c *Config) checkURLs() error {
-	graphURL, err := checkURL("GraphURL", strings.TrimRight(c.GraphURL, "/"))
+	graphURL, err := checkBaseURL("GraphURL", strings.TrimRight(c.GraphURL, "/"))
 	if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (c *Config) checkURLs() error {
 	if authorityURL != "" && !strings.HasSuffix(authorityURL, "/") {
 		authorityURL += "/"
 	}
-	if authorityURL, err = checkURL("AuthorityURL", authorityURL); err != nil {
+	if authorityURL, err = checkBaseURL("AuthorityURL", authorityURL); err != nil {
 		return err
 	}
 	if _, err := checkURL("CallbackURL", c.CallbackURL); err != nil {
@@ -301,6 +301,19 @@ func (c *Config) checkURLs() error {
 	}
 	c.GraphURL, c.AuthorityURL = graphURL, authorityURL
 	return nil
+}
+
+// checkBaseURL is checkURL for URLs that request paths are appended to,
+// where a query or fragment would end up in the wrong place.
+func checkBaseURL(key, raw string) (string, error) {
+	checked, err := checkURL(key, raw)
+	if err != nil || checked == "" {
+		return checked, err
+	}
+	if strings.ContainsAny(checked, "?#") {
+		return "", dsnErrorf(key, "must not contain a query (?) or fragment (#); give just scheme, host and path")
+	}
+	return checked, nil
 }
 
 // checkURL accepts "" (meaning: use the default) or an absolute URL that

@@ -239,6 +239,8 @@ var invalidDSNs = []struct {
 	{"OAuthAccessToken=tok;GraphURL=ftp://127.0.0.1/", "GraphURL", []string{"use https"}},
 	{"OAuthAccessToken=tok;GraphURL=graph.microsoft.com", "GraphURL", []string{"absolute URL"}},
 	{"OAuthAccessToken=tok;AuthorityURL=https://", "AuthorityURL", []string{"absolute URL"}},
+	{"OAuthAccessToken=tok;GraphURL=https://graph.example.com/v1.0?x=1", "GraphURL", []string{"query"}},
+	{"OAuthAccessToken=tok;AuthorityURL=https://login.example.com/#frag", "AuthorityURL", []string{"fragment"}},
 	{"AuthScheme=AzureServicePrincipal", "AuthScheme", []string{"OAuthClientId, OAuthClientSecret, AzureTenant"}},
 	{"AuthScheme=AzureServicePrincipal;OAuthClientId=a;AzureTenant=t", "AuthScheme", []string{"OAuthClientSecret"}},
 	{"AuthScheme=AzureServicePrincipalCert;OAuthClientSecret=s", "AuthScheme", []string{"OAuthClientId, OAuthJWTCert, AzureTenant"}},

@@ -3,7 +3,7 @@ package msteams
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
+	"fmt"
 
 	"github.com/teamsql/msteams/graph"
 	"github.com/teamsql/msteams/planner"
@@ -86,7 +86,7 @@ func (c *Conn) ExecContext(context.Context, string, []driver.NamedValue) (driver
 	return nil, wrapError(errWritesUnsupported)
 }
 
-var errWritesUnsupported = errors.New("writing data (INSERT, UPDATE, DELETE) is " + ErrNotSupported.Error() + " by msteams yet; use Query for SELECT")
+var errWritesUnsupported = fmt.Errorf("writing data (INSERT, UPDATE, DELETE) is %w by msteams yet; use Query for SELECT", ErrNotSupported)
 
 // Begin refuses transactions: Graph has none.
 func (c *Conn) Begin() (driver.Tx, error) { return c.BeginTx(context.Background(), driver.TxOptions{}) }
@@ -96,7 +96,7 @@ func (c *Conn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error) {
 	return nil, wrapError(errTransactionsUnsupported)
 }
 
-var errTransactionsUnsupported = errors.New("transactions are " + ErrNotSupported.Error() + ": Microsoft Graph has no transactions")
+var errTransactionsUnsupported = fmt.Errorf("transactions are %w: Microsoft Graph has no transactions", ErrNotSupported)
 
 // Ping checks the credential and Graph with the smallest request that
 // every tenant and token type answers.

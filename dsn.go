@@ -153,9 +153,12 @@ func (c *Config) String() string {
 	return c.format(true)
 }
 
-// Clone returns a copy of c. HTTPClient, Credential and Logger are shared,
-// not copied.
+// Clone returns a copy of c (nil for nil). HTTPClient, Credential and
+// Logger are shared, not copied.
 func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
 	clone := *c
 	return &clone
 }

@@ -339,6 +339,10 @@ func TestCloneIsIndependent(t *testing.T) {
 	if clone.HTTPClient != c.HTTPClient {
 		t.Fatal("Clone() should share the HTTPClient")
 	}
+	var nilConfig *Config
+	if nilConfig.Clone() != nil {
+		t.Fatal("Clone() of nil is not nil")
+	}
 }
 
 // Distinctive secret values; none may ever appear in output or errors.

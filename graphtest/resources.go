@@ -3,6 +3,7 @@ package graphtest
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -179,11 +180,14 @@ func (s *Server) channelJSON(ch Channel) map[string]any {
 }
 
 func (s *Server) listTeams(c *graphCall) {
-	teams := s.tenant.Teams()
-	items := make([]map[string]any, len(teams))
-	for i, tm := range teams {
-		items[i] = s.teamJSON(tm)
-	}
+	items := s.rendered("teams", func() []map[string]any {
+		teams := s.tenant.Teams()
+		items := make([]map[string]any, len(teams))
+		for i, tm := range teams {
+			items[i] = s.teamJSON(tm)
+		}
+		return items
+	})
 	s.serveCollection(c, teamSpec, "teams", items)
 }
 
@@ -231,12 +235,45 @@ func (s *Server) getChannel(c *graphCall) {
 }
 
 func (s *Server) listUsers(c *graphCall) {
-	users := s.tenant.Users()
-	items := make([]map[string]any, len(users))
-	for i, u := range users {
-		items[i] = userJSON(u)
-	}
+	items := s.rendered("users", func() []map[string]any {
+		users := s.tenant.Users()
+		items := make([]map[string]any, len(users))
+		for i, u := range users {
+			items[i] = userJSON(u)
+		}
+		return items
+	})
 	s.serveCollection(c, userSpec, "users", items)
+}
+
+// renderCache keeps the JSON objects of large collections between requests,
+// so that paging through thousands of users does not re-render them all for
+// every page. Entries are dropped when the tenant changes. The cached objects
+// are shared and must be treated as read-only.
+type renderCache struct {
+	mu      sync.Mutex
+	version uint64
+	lists   map[string][]map[string]any
+}
+
+func (s *Server) rendered(key string, render func() []map[string]any) []map[string]any {
+	version := s.tenant.changeCount()
+	s.cache.mu.Lock()
+	if s.cache.version != version || s.cache.lists == nil {
+		s.cache.version, s.cache.lists = version, map[string][]map[string]any{}
+	}
+	items, ok := s.cache.lists[key]
+	s.cache.mu.Unlock()
+	if ok {
+		return items
+	}
+	items = render()
+	s.cache.mu.Lock()
+	if s.cache.version == version {
+		s.cache.lists[key] = items
+	}
+	s.cache.mu.Unlock()
+	return items
 }
 
 func userNotFound(id string) *graphError {

@@ -47,6 +47,7 @@ type Server struct {
 	tokenLifetime time.Duration
 	tokens        *tokenStore
 	skipKey       []byte // signs $skiptoken values so clients cannot forge them
+	cache         renderCache
 
 	latencyMu sync.RWMutex
 	latency   time.Duration

@@ -142,6 +142,7 @@ type Tenant struct {
 	domain string
 
 	mu        sync.RWMutex
+	version   uint64 // incremented by every change, so servers can cache rendered JSON
 	users     []User
 	userIndex map[string]int // lower-case id and userPrincipalName -> index in users
 	teams     []*teamRecord
@@ -168,6 +169,7 @@ func (t *Tenant) AddUser(u User) User {
 	u = withUserDefaults(u)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.version++
 	if i, ok := t.userIndex[strings.ToLower(u.ID)]; ok {
 		delete(t.userIndex, strings.ToLower(t.users[i].UserPrincipalName))
 		t.users[i] = u
@@ -204,6 +206,7 @@ func (t *Tenant) AddTeam(tm Team) Team {
 	tm = t.withTeamDefaults(tm)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.version++
 	if rec, ok := t.teamIndex[strings.ToLower(tm.ID)]; ok {
 		rec.team = tm
 		return tm
@@ -245,6 +248,7 @@ func (t *Tenant) withTeamDefaults(tm Team) Team {
 func (t *Tenant) AddChannel(teamID string, c Channel) (Channel, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.version++
 	rec, ok := t.teamIndex[strings.ToLower(teamID)]
 	if !ok {
 		return Channel{}, fmt.Errorf("graphtest: no team with id %q", teamID)
@@ -289,6 +293,7 @@ func (t *Tenant) withChannelDefaults(rec *teamRecord, c Channel) Channel {
 func (t *Tenant) AddTeamMember(teamID, userID string, roles ...string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.version++
 	rec, ok := t.teamIndex[strings.ToLower(teamID)]
 	if !ok {
 		return fmt.Errorf("graphtest: no team with id %q", teamID)
@@ -402,4 +407,11 @@ func hasRole(roles []string, role string) bool {
 		}
 	}
 	return false
+}
+
+// changeCount is the tenant's version: it grows whenever data changes.
+func (t *Tenant) changeCount() uint64 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.version
 }

@@ -65,7 +65,11 @@ func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driv
 		return nil, wrapError(err)
 	}
 	ctx, cancel := c.withTimeout(ctx)
-	rows := newRows(ctx, cancel, plan, planner.ClientFetcher{Client: c.connector.client}, cfg.MaxRows)
+	maxRows := cfg.MaxRows
+	if maxRows == 0 {
+		maxRows = -1 // 0 rows is never what a user means; treat it as "no limit", as -1
+	}
+	rows := newRows(ctx, cancel, plan, planner.ClientFetcher{Client: c.connector.client}, maxRows)
 	if err := rows.prefetch(); err != nil {
 		rows.Close()
 		return nil, wrapError(err)

@@ -160,7 +160,8 @@ func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
 		f.tokenRequests.Add(1)
 		_ = r.ParseForm()
-		if f.rejectWith != "" || r.PostForm.Get("client_secret") != testSecret {
+		accepted := r.PostForm.Get("client_secret") == testSecret || r.PostForm.Get("client_assertion") != ""
+		if f.rejectWith != "" || !accepted {
 			w.WriteHeader(http.StatusUnauthorized)
 			_ = json.NewEncoder(w).Encode(map[string]any{
 				"error":             "invalid_client",

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -52,9 +51,12 @@ type Options struct {
 	// AccessTokenExpiresIn is how long AccessToken stays valid; 0 = unknown.
 	AccessTokenExpiresIn time.Duration
 
-	// CertPath is a PEM or PKCS#12 file holding the certificate and its
-	// private key (OAuthJWTCert); CertPassword decrypts it (OAuthJWTCertPassword).
+	// CertPath holds the app certificate and its private key (OAuthJWTCert):
+	// a PEM or PKCS#12 file path, or the PEM text itself. CertType
+	// (OAuthJWTCertType) says which; "" detects it. CertPassword decrypts
+	// the key (OAuthJWTCertPassword).
 	CertPath     string
+	CertType     string
 	CertPassword string
 
 	// AuthorityHost overrides Cloud.AuthorityHost, e.g. the emulator's URL.
@@ -147,22 +149,9 @@ func newClientCertCredential(o Options) (azcore.TokenCredential, error) {
 	if err := requireAppRegistration(o, "AzureServicePrincipalCert"); err != nil {
 		return nil, err
 	}
-	if o.CertPath == "" {
-		return nil, errMissing("OAuthJWTCert", "AuthScheme=AzureServicePrincipalCert needs the path of a PEM or PKCS#12 file with the app's certificate and private key")
-	}
-	data, err := os.ReadFile(o.CertPath)
+	certs, key, err := loadCertificate(o)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("auth: OAuthJWTCert file %q does not exist; set OAuthJWTCert to the path of the app's certificate (PEM or PKCS#12)", o.CertPath)
-		}
-		return nil, fmt.Errorf("auth: cannot read OAuthJWTCert file %q: %v", o.CertPath, err)
-	}
-	certs, key, err := azidentity.ParseCertificates(data, []byte(o.CertPassword))
-	if err != nil {
-		// The parser's message says what was wrong with the data; it never
-		// echoes the password, but redact it anyway.
-		return nil, fmt.Errorf("auth: OAuthJWTCert file %q holds no usable certificate and private key (%s); check the file and OAuthJWTCertPassword",
-			o.CertPath, redact(err.Error(), o.CertPassword))
+		return nil, err
 	}
 	authority, err := authoritySettings(o)
 	if err != nil {

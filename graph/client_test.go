@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,12 +68,30 @@ func TestEscapedPathSegmentsReachServerIntact(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// queryLog records raw query strings; handlers run on server goroutines.
+type queryLog struct {
+	mu      sync.Mutex
+	queries []string
+}
+
+func (l *queryLog) add(q string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.queries = append(l.queries, q)
+}
+
+func (l *queryLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.queries...)
+}
+
 // threePages serves /users as three pages linked by nextLinks whose query
 // strings are deliberately unusual, to prove they are followed verbatim.
-func threePages(t *testing.T, mux *http.ServeMux, base string, hits *atomic.Int32, seen *[]string) {
+func threePages(t *testing.T, mux *http.ServeMux, base string, hits *atomic.Int32, seen *queryLog) {
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		*seen = append(*seen, r.URL.RawQuery)
+		seen.add(r.URL.RawQuery)
 		switch r.URL.Query().Get("$skiptoken") {
 		case "":
 			writeJSON(w, http.StatusOK, fmt.Sprintf(`{"@odata.count":5,"value":[{"id":"1"},{"id":"2"}],"@odata.nextLink":"%s/users?$select=id&$skiptoken=RFNwdAIAAQAAAD8%%3d%%3d%%2Bx"}`, base))
@@ -90,7 +109,7 @@ func threePages(t *testing.T, mux *http.ServeMux, base string, hits *atomic.Int3
 func TestPagerFollowsNextLinkVerbatimAcrossThreePages(t *testing.T) {
 	client, mux, _ := setup(t)
 	var hits atomic.Int32
-	var seen []string
+	var seen queryLog
 	threePages(t, mux, client.base, &hits, &seen)
 
 	pager := client.List(Request{Path: "/users", Query: Query{Select: []string{"id"}, Count: true}, Header: http.Header{"ConsistencyLevel": {"eventual"}}})
@@ -117,7 +136,7 @@ func TestPagerFollowsNextLinkVerbatimAcrossThreePages(t *testing.T) {
 		"$select=id&$count=true",
 		"$select=id&$skiptoken=RFNwdAIAAQAAAD8%3d%3d%2Bx", // lower-case escapes kept as Graph sent them
 		"$select=id&$skiptoken=page3",
-	}, seen)
+	}, seen.all())
 
 	_, err := pager.Next(context.Background())
 	assert.Equal(t, io.EOF, err, "Next keeps returning io.EOF after the last page")
@@ -128,7 +147,7 @@ func TestPagerFollowsNextLinkVerbatimAcrossThreePages(t *testing.T) {
 func TestPagerFetchesOnlyWhenAsked(t *testing.T) {
 	client, mux, _ := setup(t)
 	var hits atomic.Int32
-	var seen []string
+	var seen queryLog
 	threePages(t, mux, client.base, &hits, &seen)
 
 	pager := client.List(Request{Path: "/users", Query: Query{Select: []string{"id"}}})
@@ -147,7 +166,7 @@ func TestPagerFetchesOnlyWhenAsked(t *testing.T) {
 func TestPagerAll(t *testing.T) {
 	client, mux, _ := setup(t)
 	var hits atomic.Int32
-	var seen []string
+	var seen queryLog
 	threePages(t, mux, client.base, &hits, &seen)
 	items, err := client.List(Request{Path: "/users"}).All(context.Background())
 	require.NoError(t, err)

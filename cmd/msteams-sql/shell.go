@@ -82,7 +82,7 @@ func (s *shell) runPrompt(ctx context.Context, in io.Reader, terminal bool) int 
 			fmt.Fprint(s.stdout, promptFor(pending))
 		}
 		line, readErr := reader.ReadString('\n')
-		if strings.TrimSpace(pending) == "" {
+		if unfinished(pending) == "" {
 			switch quit, err := s.command(line); {
 			case quit:
 				return status
@@ -105,7 +105,7 @@ func (s *shell) runPrompt(ctx context.Context, in io.Reader, terminal bool) int 
 		}
 	}
 	// A script's last statement may lack its ';'.
-	if last := strings.TrimSpace(pending); last != "" {
+	if last := unfinished(pending); last != "" {
 		if err := s.runStatement(ctx, last); err != nil {
 			fail(err)
 		}
@@ -117,7 +117,7 @@ func (s *shell) runPrompt(ctx context.Context, in io.Reader, terminal bool) int 
 }
 
 func promptFor(pending string) string {
-	if strings.TrimSpace(pending) == "" {
+	if unfinished(pending) == "" {
 		return prompt
 	}
 	return continuationPrompt

@@ -85,6 +85,7 @@ func credentialFor(cfg *Config, cloud auth.Cloud, httpClient *http.Client) (azco
 		AccessToken:          cfg.OAuthAccessToken,
 		AccessTokenExpiresIn: cfg.OAuthExpiresIn,
 		CertPath:             cfg.OAuthJWTCert,
+		CertType:             cfg.OAuthJWTCertType,
 		CertPassword:         cfg.OAuthJWTCertPassword,
 		AuthorityHost:        cfg.AuthorityURL,
 		Cloud:                cloud,

@@ -33,7 +33,7 @@ func (s *scope) keyBinding(t *schema.Table, e sqlparser.Expr) (string, []driver.
 // operators) and "col IN (values)", where col belongs to table t.
 func (s *scope) columnAgainstValues(t *schema.Table, cmp *sqlparser.ComparisonExpr) (*schema.Column, []sqlparser.Expr, bool) {
 	left, right := cmp.Left, cmp.Right
-	if _, isCol := left.(*sqlparser.ColName); !isCol && cmp.Operator == sqlparser.EqualStr {
+	if _, isCol := left.(*sqlparser.ColName); !isCol && odataComparisons[cmp.Operator] != "" {
 		left, right = right, left
 	}
 	name, ok := left.(*sqlparser.ColName)

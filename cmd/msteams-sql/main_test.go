@@ -6,10 +6,13 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -186,6 +189,22 @@ func TestPromptHelpAndUnknownCommand(t *testing.T) {
 	assert.Equal(t, exitFailed, r.code)
 	assert.Contains(t, r.stdout, `\q`)
 	assert.Contains(t, r.stderr, `unknown command \nope`)
+}
+
+func TestPromptReportsAStdinFailure(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	in := io.MultiReader(strings.NewReader("SELECT DisplayName FROM Teams WHERE DisplayName = 'Sales';\n"),
+		iotest.ErrReader(errors.New("disk on fire")))
+	code := run(context.Background(), []string{"--demo", "--format", "csv"}, in, &stdout, &stderr)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "DisplayName\nSales\n", stdout.String())
+	assert.Contains(t, stderr.String(), "disk on fire")
+}
+
+func TestPromptCommandOnTheLastLineWithoutNewline(t *testing.T) {
+	r := shellRun(t, "-- a comment only\n\\q", "--demo")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
 }
 
 func TestDSNFromEnvironment(t *testing.T) {

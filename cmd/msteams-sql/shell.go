@@ -82,26 +82,28 @@ func (s *shell) runPrompt(ctx context.Context, in io.Reader, terminal bool) int 
 			fmt.Fprint(s.stdout, promptFor(pending))
 		}
 		line, readErr := reader.ReadString('\n')
-		if unfinished(pending) == "" {
-			switch quit, err := s.command(line); {
-			case quit:
+		if unfinished(pending) == "" && isCommand(line) {
+			quit, err := s.command(line)
+			if quit {
 				return status
-			case err != nil:
-				fail(err)
-				continue
-			case isCommand(line):
-				continue
 			}
-		}
-		complete, rest := splitStatements(pending + line)
-		pending = rest
-		for _, stmt := range complete {
-			if err := s.runStatement(ctx, stmt); err != nil {
+			if err != nil {
 				fail(err)
+			}
+		} else {
+			complete, rest := splitStatements(pending + line)
+			pending = rest
+			for _, stmt := range complete {
+				if err := s.runStatement(ctx, stmt); err != nil {
+					fail(err)
+				}
 			}
 		}
 		if readErr != nil {
-			break // EOF, or stdin failed: either way there is no more input
+			if readErr != io.EOF {
+				fail(fmt.Errorf("reading statements from stdin: %w", readErr))
+			}
+			break
 		}
 	}
 	// A script's last statement may lack its ';'.
@@ -133,12 +135,9 @@ func isCommand(line string) bool {
 	return strings.HasPrefix(word, `\`)
 }
 
-// command carries out a shell command on a line of its own: quit reports
-// that the shell should stop. Lines that are not commands are ignored.
+// command carries out the shell command on line (see isCommand): quit
+// reports that the shell should stop.
 func (s *shell) command(line string) (quit bool, err error) {
-	if !isCommand(line) {
-		return false, nil
-	}
 	word := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(line), ";"))
 	switch word {
 	case `\q`, "exit", "quit":

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/teamsql/msteams/graph"
 	"strings"
+
+	"github.com/teamsql/msteams/graph"
 )
 
 // Explain describes the plan: the Graph requests it makes and the work the

@@ -38,6 +38,9 @@ func (c *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, err
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
+	if isProcedureCall(query) {
+		return &Stmt{conn: c, call: query}, nil
+	}
 	parsed, err := planner.Parse(query)
 	if err != nil {
 		return nil, wrapError(err)
@@ -50,6 +53,9 @@ func (c *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, err
 func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	if c.closed {
 		return nil, driver.ErrBadConn
+	}
+	if isProcedureCall(query) {
+		return c.callProcedure(ctx, query, args)
 	}
 	parsed, err := planner.Parse(query)
 	if err != nil {
@@ -85,8 +91,16 @@ func (c *Conn) withTimeout(ctx context.Context) (context.Context, context.Cancel
 	return context.WithCancel(ctx)
 }
 
-// ExecContext refuses writes for now.
-func (c *Conn) ExecContext(context.Context, string, []driver.NamedValue) (driver.Result, error) {
+// ExecContext runs stored procedures (discarding their result set) and
+// refuses writes for now.
+func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if isProcedureCall(query) {
+		rows, err := c.callProcedure(ctx, query, args)
+		if err != nil {
+			return nil, err
+		}
+		return driver.ResultNoRows, rows.Close()
+	}
 	return nil, wrapError(errWritesUnsupported)
 }
 
@@ -134,7 +148,8 @@ func (c *Conn) Close() error {
 // Stmt is a prepared statement.
 type Stmt struct {
 	conn   *Conn
-	parsed *planner.Statement
+	parsed *planner.Statement // nil for a procedure call
+	call   string             // the procedure call's text
 	closed bool
 }
 
@@ -144,8 +159,14 @@ var (
 	_ driver.StmtExecContext  = (*Stmt)(nil)
 )
 
-// NumInput is the number of ? placeholders, or -1 with named parameters.
-func (s *Stmt) NumInput() int { return s.parsed.NumInput() }
+// NumInput is the number of ? placeholders, or -1 with named parameters
+// (and for procedure calls, whose parameters the procedure checks).
+func (s *Stmt) NumInput() int {
+	if s.parsed == nil {
+		return -1
+	}
+	return s.parsed.NumInput()
+}
 
 // Close closes the statement.
 func (s *Stmt) Close() error {
@@ -163,6 +184,9 @@ func (s *Stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if s.closed {
 		return nil, ErrClosed
 	}
+	if s.parsed == nil {
+		return s.conn.callProcedure(ctx, s.call, args)
+	}
 	return s.conn.query(ctx, s.parsed, args)
 }
 
@@ -173,6 +197,9 @@ func (s *Stmt) Exec(args []driver.Value) (driver.Result, error) {
 
 // ExecContext refuses writes for now.
 func (s *Stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if s.parsed == nil {
+		return s.conn.ExecContext(ctx, s.call, args)
+	}
 	return s.conn.ExecContext(ctx, s.parsed.SQL, args)
 }
 

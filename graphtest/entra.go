@@ -16,10 +16,13 @@ const (
 )
 
 // entraHandler serves the Entra ID v2.0 endpoints MSAL and OAuth clients use.
-// The v1 endpoints and the interactive authorize page are not emulated yet.
+// The v1 endpoints are not emulated.
 func (s *Server) entraHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{tenant}/oauth2/v2.0/token", s.handleToken)
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorizePage)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/authorize", s.handleAuthorizeAnswer)
+	mux.HandleFunc("GET "+managedIdentityPath, s.handleManagedIdentity)
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.handleOpenIDConfiguration)
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", handleKeys)
 	mux.HandleFunc("GET /common/discovery/instance", s.handleInstanceDiscovery)
@@ -34,14 +37,23 @@ type tokenRequest struct {
 	clientSecret string
 }
 
-// grantHandler turns a token request into the token to issue. New grants
-// (authorization_code with PKCE, refresh_token, client_assertion, ...) are
-// added by registering one in grantHandlers.
-type grantHandler func(s *Server, req *tokenRequest) (accessToken, *entraError)
+// grantHandler turns a token request into the tokens to issue. New grants
+// are added by registering one in grantHandlers.
+type grantHandler func(s *Server, req *tokenRequest) (tokenGrant, *entraError)
+
+// tokenGrant is a successful token response: the access token, and for
+// delegated grants with offline_access a rotated refresh token.
+type tokenGrant struct {
+	access       accessToken
+	refreshToken string // "" = none
+	scope        string // the "scope" field of the response; "" = left out
+}
 
 func (s *Server) grantHandlers() map[string]grantHandler {
 	return map[string]grantHandler{
 		"client_credentials": (*Server).grantClientCredentials,
+		"authorization_code": (*Server).grantAuthorizationCode,
+		"refresh_token":      (*Server).grantRefreshToken,
 	}
 }
 
@@ -120,20 +132,24 @@ func (s *Server) knownTenant(tenant string) bool {
 	return false
 }
 
-func (s *Server) grantClientCredentials(req *tokenRequest) (accessToken, *entraError) {
-	if eerr := s.authenticateClient(req); eerr != nil {
-		return accessToken{}, eerr
+func (s *Server) grantClientCredentials(req *tokenRequest) (tokenGrant, *entraError) {
+	authenticate := s.authenticateClient
+	if req.form.Get("client_assertion") != "" || req.form.Get("client_assertion_type") != "" {
+		authenticate = s.authenticateAssertion
+	}
+	if eerr := authenticate(req); eerr != nil {
+		return tokenGrant{}, eerr
 	}
 	scope, eerr := s.defaultScope(req)
 	if eerr != nil {
-		return accessToken{}, eerr
+		return tokenGrant{}, eerr
 	}
-	return accessToken{
+	return tokenGrant{access: accessToken{
 		subject:   s.app.clientID,
 		appID:     s.app.clientID,
 		scopes:    []string{scope},
 		expiresAt: time.Now().Add(s.tokenLifetime),
-	}, nil
+	}}, nil
 }
 
 // authenticateClient checks a confidential client's id and secret; grants
@@ -190,7 +206,8 @@ func withoutOIDCScopes(scopes []string) []string {
 	return out
 }
 
-func (s *Server) writeTokenResponse(w http.ResponseWriter, r *http.Request, tok accessToken) {
+func (s *Server) writeTokenResponse(w http.ResponseWriter, r *http.Request, grant tokenGrant) {
+	tok := grant.access
 	value, err := s.tokens.issue(tok)
 	if err != nil {
 		writeEntraError(w, r, &entraError{status: http.StatusInternalServerError, code: "temporarily_unavailable", number: 90033,
@@ -198,12 +215,19 @@ func (s *Server) writeTokenResponse(w http.ResponseWriter, r *http.Request, tok 
 		return
 	}
 	expiresIn := expiresInSeconds(time.Until(tok.expiresAt))
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"token_type":     "Bearer",
 		"expires_in":     expiresIn,
 		"ext_expires_in": expiresIn,
 		"access_token":   value,
-	})
+	}
+	if grant.refreshToken != "" {
+		body["refresh_token"] = grant.refreshToken
+	}
+	if grant.scope != "" {
+		body["scope"] = grant.scope
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // expiresInSeconds reports a lifetime the way Entra does: one second short of

@@ -29,6 +29,8 @@ type Options struct {
 	Tenant        *Tenant       // data; nil = DemoTenant()
 	Latency       time.Duration // added to every Graph (/v1.0) request; honours request cancellation
 	TokenLifetime time.Duration // lifetime of issued access tokens; 0 = 1h
+
+	RefreshTokenLifetime time.Duration // lifetime of issued refresh tokens; 0 = 90 days (see oauth.go)
 }
 
 // Request is one entry of the server's request log.
@@ -46,7 +48,8 @@ type Server struct {
 	app           clientApp
 	tokenLifetime time.Duration
 	tokens        *tokenStore
-	skipKey       []byte // signs $skiptoken values so clients cannot forge them
+	oauth         *oauthState // authorization codes, refresh tokens, app certificates, managed identity
+	skipKey       []byte      // signs $skiptoken values so clients cannot forge them
 	cache         renderCache
 
 	latencyMu sync.RWMutex
@@ -111,6 +114,7 @@ func newServer(opts Options) (*Server, error) {
 		},
 		tokenLifetime: lifetime,
 		tokens:        newTokenStore(),
+		oauth:         newOAuthState(opts.RefreshTokenLifetime),
 		skipKey:       skipKey,
 		latency:       opts.Latency,
 	}

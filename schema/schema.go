@@ -63,7 +63,14 @@ const (
 	FilterEq         FilterOp = 1 << iota // prop eq value (SQL =)
 	FilterIn                              // prop in (...) (SQL IN)
 	FilterStartsWith                      // startswith(prop,'x') (SQL LIKE 'x%')
-	FilterRange                           // ge, gt, le, lt (SQL >=, >, <=, <)
+	FilterGt                              // prop gt value (SQL >)
+	FilterGe                              // prop ge value (SQL >=)
+	FilterLt                              // prop lt value (SQL <)
+	FilterLe                              // prop le value (SQL <=)
+
+	// FilterRange is every ordering comparison; some resources allow only
+	// a few of them (chat messages: gt and lt on lastModifiedDateTime).
+	FilterRange = FilterGt | FilterGe | FilterLt | FilterLe
 )
 
 // Has reports whether every operation in op is allowed.
@@ -83,6 +90,15 @@ func (f FilterOp) Describe() string {
 	}
 	if f.Has(FilterRange) {
 		parts = append(parts, "<, <=, >, >=")
+	} else {
+		for _, r := range []struct {
+			op  FilterOp
+			sql string
+		}{{FilterLt, "<"}, {FilterLe, "<="}, {FilterGt, ">"}, {FilterGe, ">="}} {
+			if f.Has(r.op) {
+				parts = append(parts, r.sql)
+			}
+		}
 	}
 	return strings.Join(parts, ", ")
 }
@@ -97,6 +113,30 @@ type Column struct {
 	Filter   FilterOp // operations Graph's $filter supports on Property
 	Sortable bool     // Graph's $orderby supports Property ascending
 	Doc      string
+
+	// FilterName is how $filter names the property when it differs from
+	// Property, e.g. a derived type's property behind a cast
+	// ("microsoft.graph.aadUserConversationMember/userId").
+	FilterName string
+	// SortDescOnly: Graph's $orderby supports Property descending only
+	// (chat messages' lastModifiedDateTime and createdDateTime).
+	SortDescOnly bool
+	// FilterNeedsOrder: Graph applies a $filter on Property only when the
+	// request also orders by it ($orderby=Property desc) and silently
+	// ignores the filter otherwise; the planner then sends both.
+	FilterNeedsOrder bool
+	// FromItem, in a table that Unnests an array, reads Property from the
+	// listed Graph item rather than from the array element (the message's
+	// id for an attachment row, say).
+	FromItem bool
+}
+
+// FilterProperty is the property as $filter names it.
+func (c *Column) FilterProperty() string {
+	if c.FilterName != "" {
+		return c.FilterName
+	}
+	return c.Property
 }
 
 // SelectName is the top-level Graph property to name in $select for this column.
@@ -111,6 +151,7 @@ func (c *Column) SelectName() string {
 type Parent struct {
 	Table string   // the table listing the parents, e.g. "Teams"
 	Keys  []KeyMap // which parent column supplies which key column
+	Where string   // a SQL condition on the parent's rows, e.g. "ReplyToId IS NULL"; "" for all
 }
 
 // KeyMap pairs a key column with the parent column that supplies it.
@@ -140,6 +181,44 @@ type Table struct {
 	Parent        *Parent // how to enumerate unbound ListPath keys; nil when the query must bind them
 	MaxPageSize   int     // Graph's $top cap; 0 means Graph refuses $top here and returns everything in one page
 	EventualCount bool    // $orderby desc and other advanced queries need ConsistencyLevel: eventual
+
+	// KeyedPaths are list paths used instead of ListPath when the query
+	// binds every key they name, tried in order: Chats reads
+	// /users/{UserId}/chats when UserId is bound and /chats otherwise.
+	KeyedPaths []string
+	// Expand is the $expand option every listing sends (e.g. "replies").
+	Expand string
+	// NoSelect: Graph does not support $select on this resource, so the
+	// driver never sends it and reads the properties it needs from
+	// whole items.
+	NoSelect bool
+	// Nested makes an array property of each item into rows of their own,
+	// after the item's row (a channel message's replies).
+	Nested *NestedRows
+	// Unnest makes each element of this array property of an item a row,
+	// instead of the item (a chat message's attachments). Columns read
+	// the element, or the item when FromItem is set.
+	Unnest string
+	// Batch reads the table with POST requests that take the values of a
+	// key column in the body, instead of listing a collection.
+	Batch *Batch
+}
+
+// NestedRows describes child items inlined in their parent item, as
+// $expand=replies inlines a message's replies.
+type NestedRows struct {
+	Property         string // the array of child items, e.g. "replies"
+	NextLinkProperty string // link to more children than were inlined, e.g. "replies@odata.nextLink"
+	KeyColumn        string // column set to the parent item's id when a child lacks it, e.g. "ReplyToId"
+}
+
+// Batch is a POST action that reads many entities by id at once, like
+// POST /communications/getPresencesByUserId {"ids": [...]}.
+type Batch struct {
+	Path         string // the action's path; ListPath names the same resource for docs
+	KeyColumn    string // the column whose values the body carries, e.g. "Id"
+	BodyProperty string // the body's array property, e.g. "ids"
+	MaxKeys      int    // the most values one request may carry, e.g. 650
 }
 
 // Column finds a column by case-insensitive name.
@@ -222,7 +301,10 @@ func validate(t *Table) error {
 		}
 		seen[lower] = true
 	}
-	for _, path := range []string{t.ListPath, t.GetPath} {
+	if err := validateShape(t); err != nil {
+		return err
+	}
+	for _, path := range append([]string{t.ListPath, t.GetPath}, t.KeyedPaths...) {
 		for _, key := range PathKeys(path) {
 			_, col, ok := t.Column(key)
 			if !ok {
@@ -253,4 +335,52 @@ func (c *Catalog) validateParent(t *Table) error {
 		}
 	}
 	return nil
+}
+
+// validateShape checks the options that change how items become rows.
+func validateShape(t *Table) error {
+	if t.Nested != nil && t.Unnest != "" {
+		return fmt.Errorf("schema: %s: a table either nests or unnests rows, not both", t.Name)
+	}
+	if t.Nested != nil && t.Nested.KeyColumn != "" {
+		if _, _, ok := t.Column(t.Nested.KeyColumn); !ok {
+			return fmt.Errorf("schema: %s: nested key column %s does not exist", t.Name, t.Nested.KeyColumn)
+		}
+	}
+	if b := t.Batch; b != nil {
+		if _, col, ok := t.Column(b.KeyColumn); !ok || !col.Key {
+			return fmt.Errorf("schema: %s: batch key %s must be a key column", t.Name, b.KeyColumn)
+		}
+		if b.MaxKeys <= 0 || b.Path == "" || b.BodyProperty == "" {
+			return fmt.Errorf("schema: %s: a batch needs a path, a body property and MaxKeys > 0", t.Name)
+		}
+	}
+	for _, col := range t.Columns {
+		if col.FromItem && t.Unnest == "" {
+			return fmt.Errorf("schema: %s.%s: FromItem only applies to a table that unnests an array", t.Name, col.Name)
+		}
+	}
+	return nil
+}
+
+// Supplier names, for a key column the table's path needs, the table
+// that lists its values: the parent table, or for keys no parent supplies,
+// any table whose key column of that name has no path key of its own
+// (Users for UserId). "" when the catalog knows none.
+func (c *Catalog) Supplier(t *Table, key string) string {
+	if t.Parent != nil {
+		if _, ok := t.Parent.Supplies(key); ok {
+			return t.Parent.Table
+		}
+	}
+	entity := strings.TrimSuffix(key, "Id")
+	for _, other := range c.order {
+		if other == t || len(PathKeys(other.ListPath)) > 0 {
+			continue
+		}
+		if strings.EqualFold(other.Name, entity+"s") {
+			return other.Name
+		}
+	}
+	return ""
 }

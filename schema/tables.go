@@ -85,8 +85,84 @@ var users = &Table{
 	},
 }
 
+var groups = &Table{
+	Name:          "Groups",
+	Doc:           "Microsoft 365 and security groups (GET /groups). A team's id is its group's id.",
+	Permission:    "Group.Read.All",
+	ListPath:      "/groups",
+	GetPath:       "/groups/{Id}",
+	MaxPageSize:   999,
+	EventualCount: true,
+	Columns: []Column{
+		{Name: "Id", Type: String, Property: "id", Key: true, Filter: FilterEq | FilterIn},
+		{Name: "DisplayName", Type: String, Property: "displayName", Nullable: true, Filter: userText, Sortable: true},
+		{Name: "Description", Type: String, Property: "description", Nullable: true, Filter: FilterEq | FilterStartsWith},
+		{Name: "Mail", Type: String, Property: "mail", Nullable: true, Filter: userText},
+		{Name: "MailNickname", Type: String, Property: "mailNickname", Nullable: true, Filter: userText},
+		{Name: "MailEnabled", Type: Bool, Property: "mailEnabled", Nullable: true, Filter: FilterEq},
+		{Name: "SecurityEnabled", Type: Bool, Property: "securityEnabled", Nullable: true, Filter: FilterEq},
+		{Name: "Visibility", Type: String, Property: "visibility", Nullable: true, Doc: "Public, Private or HiddenMembership."},
+		{Name: "GroupTypes", Type: JSON, Property: "groupTypes", Nullable: true, Doc: `["Unified"] for Microsoft 365 groups.`},
+		{Name: "ResourceProvisioningOptions", Type: JSON, Property: "resourceProvisioningOptions", Nullable: true, Doc: `["Team"] when the group has a team.`},
+		{Name: "Classification", Type: String, Property: "classification", Nullable: true, Filter: FilterEq},
+		{Name: "PreferredLanguage", Type: String, Property: "preferredLanguage", Nullable: true},
+		{Name: "Theme", Type: String, Property: "theme", Nullable: true},
+		{Name: "ProxyAddresses", Type: JSON, Property: "proxyAddresses", Nullable: true},
+		{Name: "CreatedDateTime", Type: Datetime, Property: "createdDateTime", Nullable: true, Filter: FilterRange},
+		{Name: "RenewedDateTime", Type: Datetime, Property: "renewedDateTime", Nullable: true},
+		{Name: "ExpirationDateTime", Type: Datetime, Property: "expirationDateTime", Nullable: true},
+		{Name: "OnPremisesSyncEnabled", Type: Bool, Property: "onPremisesSyncEnabled", Nullable: true},
+	},
+}
+
+var joinedTeams = &Table{
+	Name: "JoinedTeams",
+	Doc: "Teams a user is a direct member of (GET /me/joinedTeams; GET /users/{UserId}/joinedTeams when the query binds UserId, " +
+		"which application permissions require). Not in CData's driver.",
+	Permission: "Team.ReadBasic.All",
+	ListPath:   "/me/joinedTeams",
+	KeyedPaths: []string{"/users/{UserId}/joinedTeams"},
+	NoSelect:   true,
+	Columns: []Column{
+		{Name: "Id", Type: String, Property: "id", Key: true, Doc: "The team's id."},
+		{Name: "UserId", Type: String, Key: true, Nullable: true, Doc: "The member, when the query binds it (from the request path)."},
+		{Name: "DisplayName", Type: String, Property: "displayName", Nullable: true},
+		{Name: "Description", Type: String, Property: "description", Nullable: true},
+		{Name: "IsArchived", Type: Bool, Property: "isArchived", Nullable: true},
+		{Name: "TenantId", Type: String, Property: "tenantId", Nullable: true},
+	},
+}
+
+var userPresence = &Table{
+	Name: "UserPresence",
+	Doc: "Presence of users (POST /communications/getPresencesByUserId with up to 650 ids a request). " +
+		"WHERE Id = ... or Id IN (...) reads those users; otherwise the driver lists Users and asks for their presence 650 at a time.",
+	Permission: "Presence.Read.All",
+	ListPath:   "/communications/getPresencesByUserId",
+	Parent:     &Parent{Table: "Users", Keys: []KeyMap{{Key: "Id", Column: "Id"}}},
+	Batch:      &Batch{Path: "/communications/getPresencesByUserId", KeyColumn: "Id", BodyProperty: "ids", MaxKeys: 650},
+	NoSelect:   true,
+	Columns: []Column{
+		{Name: "Id", Type: String, Property: "id", Key: true, Doc: "The user's id."},
+		{Name: "Availability", Type: String, Property: "availability", Nullable: true, Doc: "Available, Busy, Away, BeRightBack, DoNotDisturb, Offline, PresenceUnknown, ..."},
+		{Name: "Activity", Type: String, Property: "activity", Nullable: true, Doc: "Available, InACall, InAMeeting, Presenting, OffWork, ..."},
+		{Name: "StatusMessage", Type: String, Property: "statusMessage/message/content", Nullable: true},
+		{Name: "StatusMessageExpiryDateTime", Type: JSON, Property: "statusMessage/expiryDateTime", Nullable: true, Doc: "A dateTimeTimeZone object."},
+		{Name: "StatusMessagePublishedDateTime", Type: Datetime, Property: "statusMessage/publishedDateTime", Nullable: true},
+		{Name: "IsOutOfOffice", Type: Bool, Property: "outOfOfficeSettings/isOutOfOffice", Nullable: true},
+		{Name: "OutOfOfficeMessage", Type: String, Property: "outOfOfficeSettings/message", Nullable: true},
+		{Name: "WorkLocationType", Type: String, Property: "workLocation/workLocationType", Nullable: true},
+		{Name: "SequenceNumber", Type: String, Property: "sequenceNumber", Nullable: true},
+	},
+}
+
 // Default is the catalog msteams queries.
-var Default = mustCatalog(teams, channels, users)
+var Default = mustCatalog(
+	teams, channels, users, groups, joinedTeams,
+	channelMessages, messageReplies, chats, chatMessages, chatMessageAttachments, chatMessageMentions,
+	teamMembers, channelMembers, chatMembers, groupMembers, groupOwners,
+	apps, teamsInstalledApps, teamTabs, userPresence,
+)
 
 func mustCatalog(tables ...*Table) *Catalog {
 	c, err := NewCatalog(tables...)

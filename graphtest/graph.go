@@ -37,12 +37,17 @@ func badRequest(message string) *graphError {
 // graphRoute maps a path pattern ("teams/{team}/channels") under /v1.0 to
 // its handler. Segments in braces capture a path parameter.
 type graphRoute struct {
+	method  string // GET (which also answers HEAD) or POST
 	pattern []string
 	serve   func(*graphCall)
 }
 
 func route(pattern string, serve func(*graphCall)) graphRoute {
-	return graphRoute{pattern: strings.Split(pattern, "/"), serve: serve}
+	return graphRoute{method: http.MethodGet, pattern: strings.Split(pattern, "/"), serve: serve}
+}
+
+func postRoute(pattern string, serve func(*graphCall)) graphRoute {
+	return graphRoute{method: http.MethodPost, pattern: strings.Split(pattern, "/"), serve: serve}
 }
 
 // graphRoutes is the table of emulated Graph resources; new resources
@@ -56,6 +61,39 @@ func (s *Server) graphRoutes() []graphRoute {
 		route("users", s.listUsers),
 		route("users/{user}", s.getUser),
 		route("me", s.getMe),
+
+		route("teams/{team}/members", s.listTeamMembers),
+		route("teams/{team}/installedApps", s.listInstalledApps),
+		route("teams/{team}/channels/{channel}/members", s.listChannelMembers),
+		route("teams/{team}/channels/{channel}/tabs", s.listTabs),
+		route("teams/{team}/channels/{channel}/messages", s.listChannelMessages),
+		route("teams/{team}/channels/{channel}/messages/{message}", s.getChannelMessage),
+		route("teams/{team}/channels/{channel}/messages/{message}/replies", s.listReplies),
+		route("teams/{team}/channels/{channel}/messages/{message}/replies/{reply}", s.getReply),
+
+		route("chats", s.listChats),
+		route("chats/{chat}", s.getChat),
+		route("chats/{chat}/members", s.listChatMembers),
+		route("chats/{chat}/messages", s.listChatMessages),
+		route("chats/{chat}/messages/{message}", s.getChatMessage),
+		route("me/chats", s.listChats),
+		route("users/{user}/chats", s.listChats),
+		route("users/{user}/chats/{chat}", s.getChat),
+		route("users/{user}/chats/{chat}/members", s.listChatMembers),
+		route("users/{user}/chats/{chat}/messages", s.listChatMessages),
+		route("users/{user}/chats/{chat}/messages/{message}", s.getChatMessage),
+
+		route("me/joinedTeams", s.listJoinedTeams),
+		route("users/{user}/joinedTeams", s.listJoinedTeams),
+		route("me/presence", s.getUserPresence),
+		route("users/{user}/presence", s.getUserPresence),
+		postRoute("communications/getPresencesByUserId", s.getPresencesByUserID),
+
+		route("appCatalogs/teamsApps", s.listCatalogApps),
+		route("groups", s.listGroups),
+		route("groups/{group}", s.getGroup),
+		route("groups/{group}/members", s.listGroupMembers),
+		route("groups/{group}/owners", s.listGroupOwners),
 	}
 }
 
@@ -140,7 +178,11 @@ func matchGraphRoute(c *graphCall, routes []graphRoute) (func(*graphCall), *grap
 		if !ok {
 			continue
 		}
-		if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		method := c.r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet
+		}
+		if method != rt.method {
 			methodMismatch = true
 			continue
 		}

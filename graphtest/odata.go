@@ -38,6 +38,17 @@ type resourceSpec struct {
 	defaultPage int // page size without $top; 0 = no paging and $top unsupported
 	maxPage     int // largest $top
 
+	// expand lists the navigation properties $expand accepts; items carry
+	// them (and their "<name>@odata.nextLink" annotations, as paths under
+	// /v1.0) and they are returned only when expanded.
+	expand map[string]bool
+	// descOnly: $orderby accepts only "desc" (chat messages).
+	descOnly bool
+	// adjust applies rules that depend on several options at once, after
+	// each option was checked on its own; it may drop the filter (as chat
+	// messages do when $orderby names another property).
+	adjust func(q *collectionQuery) *graphError
+
 	// directoryErrors selects the directory (Azure AD) error codes that
 	// users use (Request_UnsupportedQuery, Request_BadRequest) rather than
 	// the plain BadRequest Teams resources use.
@@ -47,8 +58,12 @@ type resourceSpec struct {
 // collectionOptions are the system query options a collection accepts.
 var collectionOptions = map[string]bool{"$select": true, "$filter": true, "$top": true, "$skiptoken": true, "$count": true, "$orderby": true}
 
-// canonical resolves a property name case-insensitively.
+// canonical resolves a property name case-insensitively. A type cast
+// prefix ("microsoft.graph.aadUserConversationMember/userId") is dropped.
 func (spec *resourceSpec) canonical(name string) (string, bool) {
+	if i := strings.LastIndex(name, "/"); i >= 0 && strings.HasPrefix(strings.ToLower(name), "microsoft.graph.") {
+		name = name[i+1:]
+	}
 	for _, p := range spec.properties {
 		if strings.EqualFold(p, name) {
 			return p, true
@@ -90,6 +105,7 @@ type collectionQuery struct {
 	count    bool
 	top      int
 	offset   int
+	expand   []string
 }
 
 // serveCollection answers a collection request: it validates the options
@@ -114,7 +130,9 @@ func (s *Server) serveCollection(c *graphCall, spec *resourceSpec, contextPath s
 		matched = sortedBy(matched, q.orderBy, q.desc)
 	}
 	page, hasMore := pageOf(matched, q.offset, q.top)
-	body := collectionBody{Context: contextURL(contextPath, q.selected), Value: project(page, spec, q.selected)}
+	value := project(page, spec, q.selected)
+	expandInto(value, page, q.expand, requestBaseURL(c.r))
+	body := collectionBody{Context: contextURL(contextPath, q.selected), Value: value}
 	if q.count {
 		n := len(matched)
 		body.Count = &n
@@ -133,11 +151,21 @@ type collectionBody struct {
 }
 
 func (s *Server) parseCollectionQuery(c *graphCall, spec *resourceSpec) (*collectionQuery, *graphError) {
-	if gerr := rejectUnknownOptions(c.query, collectionOptions); gerr != nil {
+	allowed := collectionOptions
+	if spec.expand != nil {
+		allowed = map[string]bool{"$expand": true}
+		for name := range collectionOptions {
+			allowed[name] = true
+		}
+	}
+	if gerr := rejectUnknownOptions(c.query, allowed); gerr != nil {
 		return nil, gerr
 	}
 	q := &collectionQuery{}
 	var gerr *graphError
+	if q.expand, gerr = parseExpand(spec, c.query.Get("$expand")); gerr != nil {
+		return nil, gerr
+	}
 	eventual := strings.EqualFold(c.r.Header.Get("ConsistencyLevel"), "eventual")
 	if q.selected, gerr = parseSelect(spec, c.query.Get("$select")); gerr != nil {
 		return nil, gerr
@@ -157,7 +185,50 @@ func (s *Server) parseCollectionQuery(c *graphCall, spec *resourceSpec) (*collec
 	if q.offset, gerr = s.parseSkipToken(c, spec); gerr != nil {
 		return nil, gerr
 	}
+	if spec.adjust != nil {
+		if gerr = spec.adjust(q); gerr != nil {
+			return nil, gerr
+		}
+	}
 	return q, nil
+}
+
+// parseExpand resolves an $expand list against the resource's navigation
+// properties. Nested options ("replies($top=1)") are not supported.
+func parseExpand(spec *resourceSpec, raw string) ([]string, *graphError) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, name := range strings.Split(raw, ",") {
+		name = strings.TrimSpace(name)
+		found := ""
+		for nav := range spec.expand {
+			if strings.EqualFold(nav, name) {
+				found = nav
+			}
+		}
+		if found == "" {
+			return nil, spec.unknownProperty(name)
+		}
+		if !containsString(out, found) {
+			out = append(out, found)
+		}
+	}
+	return out, nil
+}
+
+// expandInto copies expanded navigation properties from the full items into
+// their projections, turning "@odata.nextLink" paths into absolute URLs.
+func expandInto(projected, items []map[string]any, expand []string, base string) {
+	for i, it := range items {
+		for _, nav := range expand {
+			projected[i][nav] = it[nav]
+			if link, ok := it[nav+"@odata.nextLink"].(string); ok {
+				projected[i][nav+"@odata.nextLink"] = base + link
+			}
+		}
+	}
 }
 
 func rejectUnknownOptions(query url.Values, allowed map[string]bool) *graphError {
@@ -216,6 +287,9 @@ func parseFilterOption(spec *resourceSpec, query url.Values, advanced bool) (fil
 	raw, present := query["$filter"]
 	if !present {
 		return nil, nil
+	}
+	if spec.filter == nil {
+		return nil, badRequest("The query specified in the URI is not valid. Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.")
 	}
 	tree, err := parseFilter(raw[0])
 	if err != nil {
@@ -300,6 +374,9 @@ func parseOrderBy(spec *resourceSpec, query url.Values, eventual bool) (string, 
 			return "", false, badRequest(fmt.Sprintf("Syntax error: '%s' is not a valid sort direction.", fields[1]))
 		}
 	}
+	if !desc && spec.descOnly {
+		return "", false, badRequest(fmt.Sprintf("The '%s' sort order is not supported; only descending order ('%s desc') is.", strings.Join(fields, " "), prop))
+	}
 	if desc && spec.descNeedsEventual && !eventual {
 		return "", false, spec.unsupportedSort()
 	}
@@ -335,23 +412,33 @@ func parseTop(spec *resourceSpec, query url.Values) (int, *graphError) {
 // offset to the request path and every other query option. A token is thus
 // only valid for the query that produced it, and cannot be forged.
 func (s *Server) skipTokenMAC(c *graphCall, offset int) []byte {
+	return s.skipTokenMACFor(c.r.URL.Path, c.query, offset)
+}
+
+// skipTokenMACFor signs an offset for a path (unescaped, as in URL.Path) and
+// its other query options.
+func (s *Server) skipTokenMACFor(path string, query url.Values, offset int) []byte {
 	mac := hmac.New(sha256.New, s.skipKey)
-	fmt.Fprintf(mac, "%s\n%d\n", strings.ToLower(c.r.URL.Path), offset)
-	names := make([]string, 0, len(c.query))
-	for name := range c.query {
+	fmt.Fprintf(mac, "%s\n%d\n", strings.ToLower(path), offset)
+	names := make([]string, 0, len(query))
+	for name := range query {
 		if name != "$skiptoken" {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(mac, "%s=%s\n", name, c.query.Get(name))
+		fmt.Fprintf(mac, "%s=%s\n", name, query.Get(name))
 	}
 	return mac.Sum(nil)[:16]
 }
 
 func (s *Server) makeSkipToken(c *graphCall, offset int) string {
-	payload := strconv.Itoa(offset) + "." + base64.RawURLEncoding.EncodeToString(s.skipTokenMAC(c, offset))
+	return s.skipTokenFor(c.r.URL.Path, c.query, offset)
+}
+
+func (s *Server) skipTokenFor(path string, query url.Values, offset int) string {
+	payload := strconv.Itoa(offset) + "." + base64.RawURLEncoding.EncodeToString(s.skipTokenMACFor(path, query, offset))
 	return base64.RawURLEncoding.EncodeToString([]byte(payload))
 }
 
@@ -456,8 +543,11 @@ func project(items []map[string]any, spec *resourceSpec, selected []string) []ma
 }
 
 func projectOne(item map[string]any, props []string) map[string]any {
-	m := make(map[string]any, len(props)+1)
+	m := make(map[string]any, len(props)+2)
 	m["id"] = item["id"]
+	if cast, ok := item["@odata.type"]; ok {
+		m["@odata.type"] = cast // derived types (members, directory objects) always name their type
+	}
 	for _, p := range props {
 		m[p] = item[p]
 	}

@@ -31,6 +31,10 @@ type Options struct {
 	TokenLifetime time.Duration // lifetime of issued access tokens; 0 = 1h
 
 	RefreshTokenLifetime time.Duration // lifetime of issued refresh tokens; 0 = 90 days (see oauth.go)
+
+	// MaxInlineReplies is how many replies $expand=replies inlines per
+	// channel message before a replies@odata.nextLink; 0 = Graph's 1000.
+	MaxInlineReplies int
 }
 
 // Request is one entry of the server's request log.
@@ -51,6 +55,8 @@ type Server struct {
 	oauth         *oauthState // authorization codes, refresh tokens, app certificates, managed identity
 	skipKey       []byte      // signs $skiptoken values so clients cannot forge them
 	cache         renderCache
+
+	maxInlineReplies int // see Options.MaxInlineReplies
 
 	latencyMu sync.RWMutex
 	latency   time.Duration
@@ -117,6 +123,8 @@ func newServer(opts Options) (*Server, error) {
 		oauth:         newOAuthState(opts.RefreshTokenLifetime),
 		skipKey:       skipKey,
 		latency:       opts.Latency,
+
+		maxInlineReplies: opts.MaxInlineReplies,
 	}
 	s.handler = s.routes()
 	return s, nil

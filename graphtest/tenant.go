@@ -147,6 +147,9 @@ type Tenant struct {
 	userIndex map[string]int // lower-case id and userPrincipalName -> index in users
 	teams     []*teamRecord
 	teamIndex map[string]*teamRecord // lower-case id -> team
+
+	content       *teamsContent // messages, chats, apps, groups, ...; nil until first used
+	contentShared bool          // content is shared with other tenants (the demo's) and must be copied before a change
 }
 
 // NewTenant returns an empty tenant. An empty id is derived from the domain.

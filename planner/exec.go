@@ -7,53 +7,119 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // Cursor streams a plan's result rows.
 type Cursor struct {
-	plan *Plan
-	src  rowIter
+	plan    *Plan
+	f       Fetcher
+	src     rowIter
+	started bool
 }
 
 type rowIter interface {
 	next(ctx context.Context) ([]driver.Value, error) // io.EOF at the end
 }
 
-// Run starts the query. Nothing is fetched until the first Next, except
-// that a plan which must sort reads everything on the first Next.
+func (scan *tableScan) open(f Fetcher) rowIter { return newScanIter(scan, f) }
+
+// Run starts the query. Nothing is fetched until the first Next; a plan
+// that sorts, groups or runs subqueries reads what it needs then.
 func (p *Plan) Run(f Fetcher) *Cursor {
-	var it rowIter = newScanIter(p.scan, f)
+	it := p.source.open(f)
 	if p.where != nil {
-		it = &filterIter{src: it, cond: p.where}
+		it = &filterIter{src: it, cond: p.where, clause: "WHERE"}
+	}
+	if p.agg != nil {
+		it = &aggIter{src: it, agg: p.agg}
+	}
+	if p.having != nil {
+		it = &filterIter{src: it, cond: p.having, clause: "HAVING"}
 	}
 	if len(p.order) > 0 {
 		it = &sortIter{src: it, keys: p.order}
 	}
+	it = &projectIter{src: it, cols: p.Columns}
+	if p.distinct {
+		it = &distinctIter{src: it, seen: map[string]bool{}}
+	}
 	if p.limit >= 0 || p.offset > 0 {
 		it = &limitIter{src: it, skip: p.offset, left: p.limit}
 	}
-	return &Cursor{plan: p, src: it}
+	return &Cursor{plan: p, f: f, src: it}
 }
 
 // Next fills dest with the next row's output columns; io.EOF at the end.
 func (c *Cursor) Next(ctx context.Context, dest []driver.Value) error {
+	if !c.started {
+		for _, sq := range c.plan.subqueries {
+			if err := sq.load(ctx, c.f); err != nil {
+				return err
+			}
+		}
+		c.started = true
+	}
 	row, err := c.src.next(ctx)
 	if err != nil {
 		return err
 	}
-	for i, o := range c.plan.Columns {
-		v, err := o.e.eval(row)
-		if err != nil {
-			return fmt.Errorf("column %s: %w", o.Name, err)
-		}
-		dest[i] = v
-	}
+	copy(dest, row)
 	return nil
 }
 
-type filterIter struct {
+// projectIter computes the select list.
+type projectIter struct {
 	src  rowIter
-	cond *expr
+	cols []Output
+}
+
+func (it *projectIter) next(ctx context.Context) ([]driver.Value, error) {
+	row, err := it.src.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]driver.Value, len(it.cols))
+	for i, o := range it.cols {
+		if out[i], err = o.e.eval(row); err != nil {
+			return nil, fmt.Errorf("column %s: %w", o.Name, err)
+		}
+	}
+	return out, nil
+}
+
+// distinctIter drops output rows equal to an earlier one.
+type distinctIter struct {
+	src  rowIter
+	seen map[string]bool
+}
+
+func (it *distinctIter) next(ctx context.Context) ([]driver.Value, error) {
+	for {
+		row, err := it.src.next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for _, v := range row {
+			if v == nil {
+				b.WriteString("null")
+			} else {
+				b.WriteString(normalizedKey(v))
+			}
+			b.WriteByte(0)
+		}
+		if key := b.String(); !it.seen[key] {
+			it.seen[key] = true
+			return row, nil
+		}
+	}
+}
+
+type filterIter struct {
+	src    rowIter
+	cond   *expr
+	clause string
 }
 
 func (it *filterIter) next(ctx context.Context) ([]driver.Value, error) {
@@ -64,7 +130,7 @@ func (it *filterIter) next(ctx context.Context) ([]driver.Value, error) {
 		}
 		ok, err := truth(it.cond, row)
 		if err != nil {
-			return nil, fmt.Errorf("WHERE: %w", err)
+			return nil, fmt.Errorf("%s: %w", it.clause, err)
 		}
 		if ok == true {
 			return row, nil

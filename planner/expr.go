@@ -24,15 +24,25 @@ type source struct {
 	offset int
 }
 
-// scope resolves column names to row positions.
+// scope resolves column names to row positions and collects what the
+// compiled expressions need: columns read, aggregates, subqueries.
 type scope struct {
-	sources []source
-	used    map[int]bool // row positions referenced by any compiled expression
-	params  params
+	sources    []source
+	used       map[int]bool // row positions referenced by any compiled expression
+	params     params
+	opts       Options
+	aggMode    bool       // aggregates allowed: compiling over grouped rows
+	aggBase    int        // grouped rows hold aggregate results from here on
+	aggs       []*aggSpec // aggregates found so far
+	subqueries []*subquery
 }
 
 func newScope(p params, sources ...source) *scope {
-	return &scope{sources: sources, used: map[int]bool{}, params: p}
+	width := 0
+	for _, src := range sources {
+		width = max(width, src.offset+len(src.table.Columns))
+	}
+	return &scope{sources: sources, used: map[int]bool{}, params: p, aggBase: width}
 }
 
 func (s *scope) resolve(c *sqlparser.ColName) (int, *schema.Column, error) {
@@ -116,9 +126,15 @@ func (s *scope) compile(e sqlparser.Expr) (*expr, error) {
 		return s.caseExpr(e)
 	case *sqlparser.SubstrExpr:
 		return s.substr(e)
+	case *sqlparser.Subquery:
+		return s.scalarSubquery(e)
+	case *sqlparser.ExistsExpr:
+		return s.exists(e)
 	}
 	return nil, unsupported("the expression %s", sqlparser.String(e))
 }
+
+const boolType = schema.Bool
 
 func constant(v driver.Value) *expr {
 	return &expr{typ: typeOf(v), col: -1, eval: func([]driver.Value) (driver.Value, error) { return v, nil }}
@@ -299,9 +315,12 @@ func foldEqualExact(a, b driver.Value) bool {
 }
 
 func (s *scope) in(e *sqlparser.ComparisonExpr) (*expr, error) {
+	if sq, ok := e.Right.(*sqlparser.Subquery); ok {
+		return s.inSubquery(e, sq)
+	}
 	tuple, ok := e.Right.(sqlparser.ValTuple)
 	if !ok {
-		return nil, unsupported("IN with a subquery")
+		return nil, unsupported("IN with %s", sqlparser.String(e.Right))
 	}
 	left, err := s.compile(e.Left)
 	if err != nil {

@@ -56,7 +56,7 @@ var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "m
 func (s *scope) function(e *sqlparser.FuncExpr) (*expr, error) {
 	name := e.Name.Lowered()
 	if aggregateNames[name] {
-		return nil, unsupported("aggregate functions such as %s()", strings.ToUpper(name))
+		return s.aggregate(e)
 	}
 	fn, ok := scalarFuncs[name]
 	if !ok {

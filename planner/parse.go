@@ -21,13 +21,24 @@ import (
 type Statement struct {
 	SQL      string
 	sel      *sqlparser.Select
-	numInput int // -1 when named parameters are used
+	numInput int    // -1 when named parameters are used
+	explain  bool   // EXPLAIN: describe the plan instead of running it
+	analyze  bool   // EXPLAIN ANALYZE: run it and report what it did
+	describe string // DESCRIBE t: the table, checked when planning
 }
 
 // Parse parses one SELECT statement. CData-style [bracketed] identifiers and
 // @name parameters are accepted.
 func Parse(sql string) (*Statement, error) {
-	text, err := rewriteDialect(sql)
+	body, explain, analyze := cutExplain(sql)
+	shown, isShow, err := rewriteShow(body)
+	if err != nil {
+		return nil, err
+	}
+	if isShow {
+		body = shown
+	}
+	text, err := rewriteDialect(body)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +50,34 @@ func Parse(sql string) (*Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Statement{SQL: sql, sel: sel, numInput: countInputs(sel)}, nil
+	st := &Statement{SQL: sql, sel: sel, numInput: countInputs(sel), explain: explain, analyze: analyze}
+	if isShow {
+		st.describe = describedTable(body)
+	}
+	return st, nil
+}
+
+// cutExplain strips a leading EXPLAIN or EXPLAIN ANALYZE.
+func cutExplain(sql string) (body string, explain, analyze bool) {
+	words := strings.Fields(sql)
+	if len(words) < 2 || !strings.EqualFold(words[0], "EXPLAIN") {
+		return sql, false, false
+	}
+	rest := strings.TrimSpace(sql)[len(words[0]):]
+	if strings.EqualFold(words[1], "ANALYZE") {
+		return strings.TrimSpace(rest)[len(words[1]):], true, true
+	}
+	return rest, true, false
+}
+
+// describedTable recovers the table name of a rewritten DESCRIBE.
+func describedTable(query string) string {
+	_, after, ok := strings.Cut(query, "WHERE TableName = '")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(after, "'")
+	return name
 }
 
 func syntaxError(err error) error {

@@ -11,8 +11,9 @@ import (
 
 // Options tune planning.
 type Options struct {
-	Catalog  *schema.Catalog // nil = schema.Default
-	PageSize int             // Graph page size ($top) when no LIMIT is pushed; 0 = each table's maximum
+	Catalog    *schema.Catalog // nil = schema.Default
+	PageSize   int             // Graph page size ($top) when no LIMIT is pushed; 0 = each table's maximum
+	Procedures []ProcedureInfo // listed by sys_procedures and sys_procedureparameters
 }
 
 // Output is one result column.
@@ -23,19 +24,31 @@ type Output struct {
 	e        *expr
 }
 
-// Plan is a planned query, ready to run.
+// Plan is a planned query, ready to run. Rows flow: source (Graph reads
+// and joins) -> WHERE -> GROUP BY/aggregates -> HAVING -> ORDER BY ->
+// projection -> DISTINCT -> OFFSET/LIMIT.
 type Plan struct {
-	Columns []Output
-	scan    *tableScan
-	where   *expr
-	order   []orderKey
-	limit   int64 // -1: none
-	offset  int64
+	Columns    []Output
+	source     sourcePlan
+	where      *expr
+	agg        *aggregation // nil without GROUP BY or aggregates
+	having     *expr
+	order      []orderKey
+	distinct   bool
+	limit      int64 // -1: none
+	offset     int64
+	subqueries []*subquery
 }
 
 type orderKey struct {
 	e    *expr
 	desc bool
+}
+
+// sourcePlan produces the rows a query reads, before WHERE.
+type sourcePlan interface {
+	open(f Fetcher) rowIter
+	explain(indent string) []string
 }
 
 // Plan binds args and plans the statement.
@@ -47,81 +60,117 @@ func (s *Statement) Plan(args []driver.NamedValue, opts Options) (*Plan, error) 
 	if opts.Catalog == nil {
 		opts.Catalog = schema.Default
 	}
-	return planSelect(s.sel, p, opts)
-}
-
-func planSelect(sel *sqlparser.Select, p params, opts Options) (*Plan, error) {
-	if err := checkSupportedClauses(sel); err != nil {
-		return nil, err
-	}
-	src, err := fromTable(sel.From, opts.Catalog)
-	if err != nil {
-		return nil, err
-	}
-	sc := newScope(p, src)
-	plan := &Plan{limit: -1}
-	if plan.Columns, err = sc.outputs(sel.SelectExprs); err != nil {
-		return nil, err
-	}
-	if sel.Where != nil {
-		if plan.where, err = sc.compile(sel.Where.Expr); err != nil {
+	if s.describe != "" {
+		if _, err := lookupTable(sqlparser.TableName{Name: sqlparser.NewTableIdent(s.describe)}, opts.Catalog); err != nil {
 			return nil, err
 		}
 	}
-	if plan.order, err = sc.orderBy(sel.OrderBy, plan.Columns); err != nil {
+	plan, err := planSelect(s.sel, p, opts)
+	if err != nil || !s.explain {
+		return plan, err
+	}
+	return explainPlan(plan, s.analyze), nil
+}
+
+func planSelect(sel *sqlparser.Select, p params, opts Options) (*Plan, error) {
+	if sel.Lock != "" {
+		return nil, unsupported("locking reads")
+	}
+	steps, err := fromClause(sel.From, opts)
+	if err != nil {
 		return nil, err
 	}
-	if plan.limit, plan.offset, err = sc.limit(sel.Limit); err != nil {
+	sources := make([]source, len(steps))
+	for i, st := range steps {
+		sources[i] = st.src
+	}
+	sc := newScope(p, sources...)
+	sc.opts = opts
+	plan := &Plan{limit: -1, distinct: sel.Distinct != ""}
+	if err := sc.compileQuery(sel, plan); err != nil {
 		return nil, err
 	}
+	if plan.source, err = sc.planSource(sel, steps, plan, opts); err != nil {
+		return nil, err
+	}
+	plan.subqueries = sc.subqueries
+	return plan, nil
+}
+
+// compileQuery compiles every expression of the query against the scope;
+// this also records which columns the query reads, for $select.
+func (s *scope) compileQuery(sel *sqlparser.Select, plan *Plan) error {
+	var err error
+	if sel.Where != nil {
+		if plan.where, err = s.compile(sel.Where.Expr); err != nil {
+			return fmt.Errorf("WHERE: %w", err)
+		}
+	}
+	grouped := len(sel.GroupBy) > 0 || hasAggregate(sel)
+	if grouped {
+		if plan.agg, err = s.groupKeys(sel); err != nil {
+			return err
+		}
+		s.aggMode = true
+	}
+	if plan.Columns, err = s.outputs(sel.SelectExprs); err != nil {
+		return err
+	}
+	if sel.Having != nil {
+		if !grouped {
+			return fmt.Errorf("HAVING needs GROUP BY or an aggregate; use WHERE")
+		}
+		if plan.having, err = s.compile(sel.Having.Expr); err != nil {
+			return fmt.Errorf("HAVING: %w", err)
+		}
+	}
+	if plan.order, err = s.orderBy(sel.OrderBy, plan.Columns); err != nil {
+		return fmt.Errorf("ORDER BY: %w", err)
+	}
+	if grouped {
+		plan.agg.specs = s.aggs
+		plan.agg.width = s.aggBase
+	}
+	plan.limit, plan.offset, err = s.limit(sel.Limit)
+	return err
+}
+
+// planSource chooses the Graph reads: one table with everything Graph can
+// do pushed into its requests, or a join of several.
+func (s *scope) planSource(sel *sqlparser.Select, steps []joinStep, plan *Plan, opts Options) (sourcePlan, error) {
 	var where sqlparser.Expr
 	if sel.Where != nil {
 		where = sel.Where.Expr
 	}
-	if plan.scan, err = sc.planScan(src.table, where, sel.OrderBy, plan, opts); err != nil {
-		return nil, err
+	if len(steps) == 1 {
+		if local, ok := localTableFor(steps[0].src.table); ok {
+			return local.plan(opts), nil
+		}
+		orderItems, target := sel.OrderBy, plan
+		if plan.agg != nil || plan.distinct || len(s.subqueries) > 0 {
+			// Graph must not order or cut rows that are grouped or de-duplicated later.
+			orderItems, target = nil, &Plan{limit: -1}
+		}
+		return s.planScan(steps[0].src.table, where, orderItems, target, opts)
 	}
-	return plan, nil
+	return s.planJoin(steps, where, opts)
 }
 
-func checkSupportedClauses(sel *sqlparser.Select) error {
-	switch {
-	case sel.Distinct != "":
-		return unsupported("SELECT DISTINCT")
-	case len(sel.GroupBy) > 0:
-		return unsupported("GROUP BY")
-	case sel.Having != nil:
-		return unsupported("HAVING")
-	case sel.Lock != "":
-		return unsupported("locking reads")
+func hasAggregate(sel *sqlparser.Select) bool {
+	found := false
+	visit := func(node sqlparser.SQLNode) (bool, error) {
+		switch n := node.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.FuncExpr:
+			if aggregateNames[n.Name.Lowered()] {
+				found = true
+			}
+		}
+		return !found, nil
 	}
-	return nil
-}
-
-func fromTable(from sqlparser.TableExprs, cat *schema.Catalog) (source, error) {
-	if len(from) == 0 {
-		return source{}, errNoTable
-	}
-	if len(from) > 1 {
-		return source{}, unsupported("joins")
-	}
-	aliased, ok := from[0].(*sqlparser.AliasedTableExpr)
-	if !ok {
-		return source{}, unsupported("joins")
-	}
-	name, ok := aliased.Expr.(sqlparser.TableName)
-	if !ok {
-		return source{}, unsupported("subqueries in FROM")
-	}
-	table, ok := cat.Table(name.Name.String())
-	if !ok {
-		return source{}, unknownTable(name.Name.String(), cat)
-	}
-	alias := aliased.As.String()
-	if alias == "" {
-		alias = table.Name
-	}
-	return source{alias: alias, table: table}, nil
+	_ = sqlparser.Walk(visit, sel.SelectExprs, sel.Having, sel.OrderBy)
+	return found
 }
 
 func unknownTable(name string, cat *schema.Catalog) error {

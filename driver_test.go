@@ -505,7 +505,7 @@ func TestSQLErrors(t *testing.T) {
 		"unknown table":       {"SELECT * FROM Teamz", nil, []string{"unknown table Teamz", "did you mean Teams"}},
 		"unknown column":      {"SELECT DisplayNam FROM Teams", nil, []string{"unknown column DisplayNam", "did you mean DisplayName"}},
 		"syntax":              {"SELEC * FROM Teams", nil, []string{"syntax error"}},
-		"aggregate in where":   {"SELECT Id FROM Teams WHERE COUNT(*) > 1", nil, []string{"COUNT() is not allowed here"}},
+		"aggregate in where":  {"SELECT Id FROM Teams WHERE COUNT(*) > 1", nil, []string{"COUNT() is not allowed here"}},
 		"right join":          {"SELECT * FROM Teams t RIGHT JOIN Channels c ON c.TeamId = t.Id", msteams.ErrNotSupported, []string{"RIGHT JOIN"}},
 		"union":               {"SELECT Id FROM Teams UNION SELECT Id FROM Users", msteams.ErrNotSupported, []string{"UNION"}},
 		"correlated subquery": {"SELECT Id FROM Teams t WHERE EXISTS (SELECT 1 FROM Channels c WHERE c.TeamId = t.Id)", nil, []string{"outer query"}},

@@ -151,9 +151,19 @@ var demoTeams = []struct {
 type demoChannel struct{ name, description, membershipType string }
 
 // DemoTenant builds the demo tenant: 56 members and 2 guests, 11 teams (one
-// archived) with 4-6 channels each and their members. It is identical on every
-// call, ids included.
+// archived) with 4-6 channels each and their members, plus thousands of
+// channel messages with replies over six months, chats, channel members,
+// presence, apps, tabs and groups (see demo_content.go). It is identical on
+// every call, ids included. The message content is built once per process
+// and shared; each tenant copies it before its first change.
 func DemoTenant() *Tenant {
+	t := demoDirectory()
+	t.content, t.contentShared = sharedDemoContent(), true
+	return t
+}
+
+// demoDirectory builds the demo's users, teams, channels and team members.
+func demoDirectory() *Tenant {
 	t := NewTenant(StableGUID("tenant", DemoDomain), DemoDomain)
 	byName := addDemoPeople(t)
 	for i, g := range demoGuests {

@@ -103,6 +103,7 @@ func Path(segments ...string) string {
 
 // Request describes one Graph GET relative to the client's BaseURL.
 type Request struct {
+	Method string      // "" is GET; "POST" for actions that read (see Client.Post), as String shows it
 	Path   string      // starts with "/", segments already escaped (see Path)
 	Query  Query       // OData query options
 	Header http.Header // extra headers, e.g. ConsistencyLevel: eventual
@@ -111,7 +112,11 @@ type Request struct {
 // String renders the request as EXPLAIN shows it, e.g.
 // "GET /teams/x/channels?$select=id,displayName&$top=5".
 func (r Request) String() string {
-	return "GET " + r.pathAndQuery()
+	method := r.Method
+	if method == "" {
+		method = "GET"
+	}
+	return method + " " + r.pathAndQuery()
 }
 
 func (r Request) pathAndQuery() string {

@@ -12,14 +12,20 @@ import (
 	"github.com/teamsql/msteams/schema"
 )
 
-// decodeRow builds a table row from one Graph item with encoding/json,
-// decoding only the columns the query reads (the SDK's model decoder costs
-// several times more per item). Path keys come from the request's keys.
-func decodeRow(t *schema.Table, needed []int, keys map[string]driver.Value, raw []byte) ([]driver.Value, error) {
+// decodeItem parses one Graph item as an object of raw properties.
+func decodeItem(t *schema.Table, raw []byte) (map[string]json.RawMessage, error) {
 	var item map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &item); err != nil {
 		return nil, fmt.Errorf("decoding a %s item from Graph: %w", t.Name, err)
 	}
+	return item, nil
+}
+
+// decodeRow builds a table row from one Graph object with encoding/json,
+// decoding only the columns the query reads (the SDK's model decoder costs
+// several times more per item). Path keys come from the request's keys;
+// FromItem columns read outer, the item an unnested element came from.
+func decodeRow(t *schema.Table, needed []int, keys map[string]driver.Value, obj, outer map[string]json.RawMessage) ([]driver.Value, error) {
 	row := make([]driver.Value, len(t.Columns))
 	for _, i := range needed {
 		col := &t.Columns[i]
@@ -27,7 +33,11 @@ func decodeRow(t *schema.Table, needed []int, keys map[string]driver.Value, raw 
 			row[i] = keys[col.Name]
 			continue
 		}
-		v, err := decodeValue(col.Type, lookupProperty(item, col.Property))
+		src := obj
+		if col.FromItem {
+			src = outer
+		}
+		v, err := decodeValue(col.Type, lookupProperty(src, col.Property))
 		if err != nil {
 			return nil, fmt.Errorf("decoding %s.%s: %w", t.Name, col.Name, err)
 		}
@@ -39,6 +49,9 @@ func decodeRow(t *schema.Table, needed []int, keys map[string]driver.Value, raw 
 // lookupProperty follows a "/"-separated property path; a missing or null
 // step yields nil.
 func lookupProperty(item map[string]json.RawMessage, path string) json.RawMessage {
+	if raw, ok := item[path]; ok {
+		return raw // a property whose name holds a "/", or a plain one
+	}
 	first, rest, nested := strings.Cut(path, "/")
 	raw := item[first]
 	if !nested || raw == nil {

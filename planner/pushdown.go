@@ -89,6 +89,11 @@ var odataComparisons = map[string]string{
 	sqlparser.GreaterEqualStr: "ge",
 }
 
+// filterOps is the capability each OData comparison needs.
+var filterOps = map[string]schema.FilterOp{
+	"eq": schema.FilterEq, "lt": schema.FilterLt, "le": schema.FilterLe, "gt": schema.FilterGt, "ge": schema.FilterGe,
+}
+
 // mirrored flips an operator for "value op col".
 var mirrored = map[string]string{"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq"}
 
@@ -134,7 +139,7 @@ func (s *scope) odataBoolColumn(t *schema.Table, c *sqlparser.ColName, want bool
 	if !ok || col.Type != schema.Bool || !col.Filter.Has(schema.FilterEq) {
 		return "", false
 	}
-	return col.Property + " eq " + strconv.FormatBool(want), true
+	return col.FilterProperty() + " eq " + strconv.FormatBool(want), true
 }
 
 func (s *scope) odataComparison(t *schema.Table, cmp *sqlparser.ComparisonExpr) (string, bool) {
@@ -159,18 +164,14 @@ func (s *scope) odataComparison(t *schema.Table, cmp *sqlparser.ComparisonExpr) 
 	if _, isCol := cmp.Left.(*sqlparser.ColName); !isCol {
 		op = mirrored[op]
 	}
-	need := schema.FilterRange
-	if op == "eq" {
-		need = schema.FilterEq
-	}
-	if !col.Filter.Has(need) {
+	if !col.Filter.Has(filterOps[op]) {
 		return "", false
 	}
 	lit, ok := odataLiteral(col.Type, values[0])
 	if !ok {
 		return "", false
 	}
-	return col.Property + " " + op + " " + lit, true
+	return col.FilterProperty() + " " + op + " " + lit, true
 }
 
 func odataIn(col *schema.Column, values []driver.Value) (string, bool) {
@@ -183,13 +184,13 @@ func odataIn(col *schema.Column, values []driver.Value) (string, bool) {
 		lits[i] = lit
 	}
 	if col.Filter.Has(schema.FilterIn) {
-		return col.Property + " in (" + strings.Join(lits, ",") + ")", true
+		return col.FilterProperty() + " in (" + strings.Join(lits, ",") + ")", true
 	}
 	if !col.Filter.Has(schema.FilterEq) {
 		return "", false
 	}
 	for i, lit := range lits {
-		lits[i] = col.Property + " eq " + lit
+		lits[i] = col.FilterProperty() + " eq " + lit
 	}
 	return "(" + strings.Join(lits, " or ") + ")", true
 }
@@ -201,10 +202,10 @@ func odataLike(col *schema.Column, v driver.Value) (string, bool) {
 		return "", false
 	}
 	if prefix, ok := likePrefix(pattern); ok && col.Filter.Has(schema.FilterStartsWith) {
-		return "startswith(" + col.Property + "," + graph.QuoteString(prefix) + ")", true
+		return "startswith(" + col.FilterProperty() + "," + graph.QuoteString(prefix) + ")", true
 	}
 	if !strings.ContainsAny(pattern, `%_\`) && col.Filter.Has(schema.FilterEq) {
-		return col.Property + " eq " + graph.QuoteString(pattern), true
+		return col.FilterProperty() + " eq " + graph.QuoteString(pattern), true
 	}
 	return "", false
 }

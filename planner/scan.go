@@ -31,7 +31,19 @@ type Pager interface {
 	Next(ctx context.Context) (*graph.Page, error)
 }
 
-// ClientFetcher adapts a *graph.Client to Fetcher.
+// Poster is implemented by Fetchers that can send Graph actions that read
+// with a POST body (UserPresence's getPresencesByUserId).
+type Poster interface {
+	Post(ctx context.Context, r graph.Request, body []byte) ([]byte, error)
+}
+
+// LinkLister is implemented by Fetchers that can page from an absolute
+// link Graph returned inside an item (replies@odata.nextLink).
+type LinkLister interface {
+	ListLink(link string, header http.Header) Pager
+}
+
+// ClientFetcher adapts a *graph.Client to Fetcher, Poster and LinkLister.
 type ClientFetcher struct{ Client *graph.Client }
 
 func (f ClientFetcher) Get(ctx context.Context, r graph.Request) ([]byte, error) {
@@ -40,9 +52,19 @@ func (f ClientFetcher) Get(ctx context.Context, r graph.Request) ([]byte, error)
 
 func (f ClientFetcher) List(r graph.Request) Pager { return f.Client.List(r) }
 
+func (f ClientFetcher) Post(ctx context.Context, r graph.Request, body []byte) ([]byte, error) {
+	return f.Client.Post(ctx, r, body)
+}
+
+func (f ClientFetcher) ListLink(link string, header http.Header) Pager {
+	return f.Client.ListLink(link, header)
+}
+
 // tableScan reads one table from Graph.
 type tableScan struct {
 	table       *schema.Table
+	listPath    string                    // ListPath or the KeyedPaths entry the bound keys select
+	ordered     *schema.Column            // a column Graph must $orderby for its pushed $filter to apply
 	get         bool                      // one GET per key combination instead of a listing
 	bound       map[string][]driver.Value // key column -> values the query bound
 	parent      *Plan                     // enumerates the remaining path keys, nil when all are bound
@@ -55,6 +77,7 @@ type tableScan struct {
 
 // predicate is one WHERE conjunct and what Graph can do with it.
 type predicate struct {
+	expr   sqlparser.Expr
 	key    string         // key column it binds ("" when none) ...
 	values []driver.Value // ... to these values (= or IN)
 	filter string         // its OData $filter form ("" when Graph cannot evaluate it)
@@ -63,7 +86,7 @@ type predicate struct {
 func (s *scope) analyze(t *schema.Table, where sqlparser.Expr) []predicate {
 	var preds []predicate
 	for _, c := range conjuncts(where) {
-		var p predicate
+		p := predicate{expr: c}
 		p.key, p.values = s.keyBinding(t, c)
 		p.filter, _ = s.odata(t, c)
 		preds = append(preds, p)
@@ -71,41 +94,150 @@ func (s *scope) analyze(t *schema.Table, where sqlparser.Expr) []predicate {
 	return preds
 }
 
-// planScan chooses how to read the table: a GET per bound entity key, or a
-// listing per bound (or parent-enumerated) collection key, with whatever
-// $filter, $orderby, $top and $select Graph supports for the query.
+// planScan chooses how to read the table: a GET per bound entity key, a
+// POST per batch of bound (or parent-enumerated) keys, or a listing per
+// bound (or parent-enumerated) collection key, with whatever $filter,
+// $orderby, $top, $expand and $select Graph supports for the query.
 func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, orderItems sqlparser.OrderBy, plan *Plan, opts Options) (*tableScan, error) {
 	preds := s.analyze(t, where)
 	bound := firstBindings(preds)
-	scan := &tableScan{table: t, bound: map[string][]driver.Value{}}
+	scan := &tableScan{table: t, bound: map[string][]driver.Value{}, listPath: chooseListPath(t, bound)}
 	pushedAll := true
-	if keys := schema.PathKeys(t.GetPath); t.GetPath != "" && allBound(keys, bound) {
-		scan.get = true
-		for _, k := range keys {
+	var err error
+	switch {
+	case t.Batch != nil:
+		pushedAll, err = s.planBatch(scan, preds, opts)
+	case useGet(t, bound):
+		for _, k := range schema.PathKeys(t.GetPath) {
 			scan.bound[k] = bound[k]
 		}
+		scan.get = true
 		pushedAll = false // Graph applies no $filter to a single entity
-	} else {
-		var filters []string
-		for i, p := range preds {
-			switch {
-			case p.key != "" && isListKey(t, p.key) && bindingIndex(preds, p.key) == i:
-				scan.bound[p.key] = p.values
-			case p.filter != "":
-				filters = append(filters, p.filter)
-			default:
-				pushedAll = false
-			}
-		}
-		scan.query.Filter = strings.Join(filters, " and ")
-		if err := s.planParent(scan, opts); err != nil {
-			return nil, err
-		}
+	default:
+		pushedAll, err = s.planListing(scan, preds, opts)
+	}
+	if err != nil {
+		return nil, err
 	}
 	s.planOrderAndLimit(scan, orderItems, plan, pushedAll, opts)
-	scan.query.Select = s.selectList(t)
+	scan.query.Expand = t.Expand
+	if !t.NoSelect {
+		scan.query.Select = s.selectList(t)
+	}
 	scan.needed = s.neededColumns(t)
 	return scan, nil
+}
+
+// chooseListPath picks the first keyed path whose keys the query binds.
+func chooseListPath(t *schema.Table, bound map[string][]driver.Value) string {
+	for _, p := range t.KeyedPaths {
+		if allBound(schema.PathKeys(p), bound) {
+			return p
+		}
+	}
+	return t.ListPath
+}
+
+// useGet: every GetPath key is bound and no other key is, so that a GET
+// of the entity answers the query (a bound key outside the entity path,
+// like Chats.UserId, needs the listing that names it).
+func useGet(t *schema.Table, bound map[string][]driver.Value) bool {
+	keys := schema.PathKeys(t.GetPath)
+	if t.GetPath == "" || !allBound(keys, bound) {
+		return false
+	}
+	for k := range bound {
+		if !pathHasKey(t.GetPath, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// planListing binds path keys and pushes what Graph can filter.
+func (s *scope) planListing(scan *tableScan, preds []predicate, opts Options) (bool, error) {
+	pushedAll := true
+	var filters []string
+	for i, p := range preds {
+		switch {
+		case p.key != "" && pathHasKey(scan.listPath, p.key) && bindingIndex(preds, p.key) == i:
+			scan.bound[p.key] = p.values
+		case p.filter != "" && s.orderAllows(scan, p.expr):
+			filters = append(filters, p.filter)
+		default:
+			pushedAll = false
+		}
+	}
+	scan.query.Filter = strings.Join(filters, " and ")
+	return pushedAll, s.planParent(scan, missingKeys(scan.listPath, scan.bound), opts)
+}
+
+// orderAllows decides whether a filter on columns Graph filters only with
+// a matching $orderby can be pushed: all of them must be one column, the
+// same for every pushed filter, which the scan then orders by.
+func (s *scope) orderAllows(scan *tableScan, e sqlparser.Expr) bool {
+	var needs *schema.Column
+	ok := true
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		c, isCol := node.(*sqlparser.ColName)
+		if !isCol {
+			return true, nil
+		}
+		_, col, found := scan.table.Column(c.Name.String())
+		if found && col.FilterNeedsOrder {
+			if needs != nil && needs != col {
+				ok = false
+			}
+			needs = col
+		}
+		return true, nil
+	}, e)
+	if !ok || needs == nil {
+		return ok
+	}
+	if scan.ordered != nil && scan.ordered != needs {
+		return false
+	}
+	scan.ordered = needs
+	return true
+}
+
+// planBatch collects the values of the batch key: bound by the query, or
+// enumerated from the parent table.
+func (s *scope) planBatch(scan *tableScan, preds []predicate, opts Options) (bool, error) {
+	key := scan.table.Batch.KeyColumn
+	pushedAll := true
+	for i, p := range preds {
+		if p.key == key && bindingIndex(preds, key) == i {
+			scan.bound[key] = p.values
+			continue
+		}
+		pushedAll = false
+	}
+	var missing []string
+	if _, ok := scan.bound[key]; !ok {
+		missing = []string{key}
+	}
+	return pushedAll, s.planParent(scan, missing, opts)
+}
+
+func missingKeys(path string, bound map[string][]driver.Value) []string {
+	var missing []string
+	for _, k := range schema.PathKeys(path) {
+		if _, ok := bound[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	return missing
+}
+
+func pathHasKey(path, key string) bool {
+	for _, k := range schema.PathKeys(path) {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
 
 func firstBindings(preds []predicate) map[string][]driver.Value {
@@ -138,38 +270,40 @@ func allBound(keys []string, bound map[string][]driver.Value) bool {
 	return len(keys) > 0
 }
 
+// isListKey reports whether binding key narrows the table's Graph reads
+// (a path key of a listing, or a batch key), so a join should bind it.
 func isListKey(t *schema.Table, key string) bool {
-	for _, k := range schema.PathKeys(t.ListPath) {
-		if k == key {
+	if t.Batch != nil && t.Batch.KeyColumn == key {
+		return true
+	}
+	for _, p := range append([]string{t.ListPath}, t.KeyedPaths...) {
+		if pathHasKey(p, key) {
 			return true
 		}
 	}
 	return false
 }
 
-// planParent arranges for the list path keys the query left unbound to be
+// planParent arranges for the keys the query left unbound to be
 // enumerated from the parent table, itself planned like any query so that
 // keys the query did bind narrow the parent listing.
-func (s *scope) planParent(scan *tableScan, opts Options) error {
+func (s *scope) planParent(scan *tableScan, missing []string, opts Options) error {
 	t := scan.table
-	var missing []string
-	for _, k := range schema.PathKeys(t.ListPath) {
-		if _, ok := scan.bound[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
 	if len(missing) == 0 {
 		return nil
 	}
-	if t.Parent == nil {
-		return fmt.Errorf("%w: a query on %s needs %s: add WHERE %s = '...'", ErrMissingKey, t.Name, strings.Join(missing, " and "), missing[0])
-	}
 	for _, k := range missing {
+		if t.Parent == nil {
+			return missingKeyError(t, k, opts.Catalog)
+		}
 		if _, ok := t.Parent.Supplies(k); !ok {
-			return fmt.Errorf("%w: a query on %s needs %s = '...' (no table lists it)", ErrMissingKey, t.Name, k)
+			return missingKeyError(t, k, opts.Catalog)
 		}
 	}
-	sel := parentSelect(t.Parent, scan.bound)
+	sel, err := parentSelect(t.Parent, scan.bound)
+	if err != nil {
+		return fmt.Errorf("schema: %s: parent condition %q: %w", t.Name, t.Parent.Where, err)
+	}
 	parentPlan, err := planSelect(sel, nil, opts)
 	if err != nil {
 		return fmt.Errorf("listing %s to find %s: %w", t.Parent.Table, strings.Join(missing, ", "), err)
@@ -182,10 +316,37 @@ func (s *scope) planParent(scan *tableScan, opts Options) error {
 	return nil
 }
 
-// parentSelect builds SELECT <supplying columns> FROM parent WHERE col IN (bound values).
-func parentSelect(parent *schema.Parent, bound map[string][]driver.Value) *sqlparser.Select {
+// missingKeyError names the key column and, when the catalog knows one,
+// the table whose rows supply its values.
+func missingKeyError(t *schema.Table, key string, cat *schema.Catalog) error {
+	if cat == nil {
+		cat = schema.Default
+	}
+	if supplier := cat.Supplier(t, key); supplier != "" {
+		return fmt.Errorf("%w: a query on %s needs %s: add WHERE %s = '...' or join %s (SELECT Id FROM %s lists the values)",
+			ErrMissingKey, t.Name, key, key, supplier, supplier)
+	}
+	return fmt.Errorf("%w: a query on %s needs %s: add WHERE %s = '...' (no table lists its values)", ErrMissingKey, t.Name, key, key)
+}
+
+// parentSelect builds SELECT <supplying columns> FROM parent WHERE
+// <parent condition> AND col IN (bound values).
+func parentSelect(parent *schema.Parent, bound map[string][]driver.Value) (*sqlparser.Select, error) {
 	sel := &sqlparser.Select{From: sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(parent.Table)}}}}
 	var where sqlparser.Expr
+	and := func(cond sqlparser.Expr) {
+		if where != nil {
+			cond = &sqlparser.AndExpr{Left: where, Right: cond}
+		}
+		where = cond
+	}
+	if parent.Where != "" {
+		cond, err := parseCondition(parent.Where)
+		if err != nil {
+			return nil, err
+		}
+		and(cond)
+	}
 	for _, k := range parent.Keys {
 		col := &sqlparser.ColName{Name: sqlparser.NewColIdent(k.Column)}
 		sel.SelectExprs = append(sel.SelectExprs, &sqlparser.AliasedExpr{Expr: col})
@@ -197,27 +358,38 @@ func parentSelect(parent *schema.Parent, bound map[string][]driver.Value) *sqlpa
 		for _, v := range values {
 			tuple = append(tuple, sqlparser.NewStrVal([]byte(toText(v))))
 		}
-		var cond sqlparser.Expr = &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: col, Right: tuple}
-		if where != nil {
-			cond = &sqlparser.AndExpr{Left: where, Right: cond}
-		}
-		where = cond
+		and(&sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: col, Right: tuple})
 	}
 	if where != nil {
 		sel.Where = sqlparser.NewWhere(sqlparser.WhereStr, where)
 	}
-	return sel
+	return sel, nil
+}
+
+// parseCondition parses a schema's SQL condition.
+func parseCondition(cond string) (sqlparser.Expr, error) {
+	stmt, err := sqlparser.Parse("SELECT 1 FROM t WHERE " + cond)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := stmt.(*sqlparser.Select)
+	if !ok || sel.Where == nil {
+		return nil, fmt.Errorf("not a condition")
+	}
+	return sel.Where.Expr, nil
 }
 
 // planOrderAndLimit pushes ORDER BY and LIMIT to Graph when Graph's answer
 // would be exactly the driver's: one listing, every predicate pushed, and an
-// order Graph can produce. Otherwise the driver sorts and limits.
+// order Graph can produce. Otherwise the driver sorts and limits. A pushed
+// filter that Graph applies only with a matching $orderby brings that
+// $orderby along, whatever the query's ORDER BY.
 func (s *scope) planOrderAndLimit(scan *tableScan, items sqlparser.OrderBy, plan *Plan, pushedAll bool, opts Options) {
 	t := scan.table
-	single := !scan.get && scan.parent == nil && singleBinding(scan.bound)
+	single := !scan.get && t.Batch == nil && scan.parent == nil && singleBinding(scan.bound)
 	orderPushed := len(items) == 0
 	if single && len(items) > 0 {
-		if orderBy, advanced, ok := s.graphOrder(t, items); ok {
+		if orderBy, advanced, ok := s.graphOrder(t, items); ok && scan.orderMatches(orderBy) {
 			scan.query.OrderBy = orderBy
 			orderPushed = true
 			plan.order = nil // Graph returns rows in this order
@@ -226,17 +398,29 @@ func (s *scope) planOrderAndLimit(scan *tableScan, items sqlparser.OrderBy, plan
 			}
 		}
 	}
-	if scan.get || t.MaxPageSize == 0 {
+	if scan.ordered != nil && scan.query.OrderBy == nil {
+		scan.query.OrderBy = []string{scan.ordered.Property + " desc"}
+	}
+	if scan.get || t.MaxPageSize == 0 || t.Batch != nil {
 		return
 	}
 	scan.query.Top = t.MaxPageSize
 	if opts.PageSize > 0 {
 		scan.query.Top = min(opts.PageSize, t.MaxPageSize)
 	}
-	if single && pushedAll && orderPushed && plan.limit >= 0 {
-		scan.query.Top = int(min(plan.limit+plan.offset, int64(t.MaxPageSize)))
+	// Nested and unnested tables make several rows (or none) of an item,
+	// so a LIMIT says nothing about how many items to ask for.
+	rowsAreItems := t.Nested == nil && t.Unnest == ""
+	if single && pushedAll && orderPushed && rowsAreItems && plan.limit >= 0 {
+		scan.query.Top = int(max(1, min(plan.limit+plan.offset, int64(t.MaxPageSize))))
 		scan.limitPushed = true
 	}
+}
+
+// orderMatches: with a filter that needs its own $orderby, only that exact
+// order can be pushed.
+func (scan *tableScan) orderMatches(orderBy []string) bool {
+	return scan.ordered == nil || (len(orderBy) == 1 && orderBy[0] == scan.ordered.Property+" desc")
 }
 
 func singleBinding(bound map[string][]driver.Value) bool {
@@ -248,27 +432,36 @@ func singleBinding(bound map[string][]driver.Value) bool {
 	return true
 }
 
-// graphOrder translates ORDER BY when every item is a sortable column;
-// advanced reports that Graph needs ConsistencyLevel: eventual for it.
+// graphOrder translates ORDER BY when every item is a column Graph can
+// order that way; advanced reports that Graph needs ConsistencyLevel:
+// eventual for it.
 func (s *scope) graphOrder(t *schema.Table, items sqlparser.OrderBy) (orderBy []string, advanced, ok bool) {
 	for _, item := range items {
 		c, isCol := item.Expr.(*sqlparser.ColName)
 		if !isCol {
 			return nil, false, false
 		}
-		_, col, found := t.Column(c.Name.String())
-		if !found || !col.Sortable {
+		if q := c.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
 			return nil, false, false
 		}
-		entry := col.Property
-		if item.Direction == sqlparser.DescScr {
-			if !t.EventualCount {
-				return nil, false, false
-			}
-			entry += " desc"
-			advanced = true
+		_, col, found := t.Column(c.Name.String())
+		if !found || col.Property == "" || (t.Unnest != "" && !col.FromItem) {
+			return nil, false, false
 		}
-		orderBy = append(orderBy, entry)
+		desc := item.Direction == sqlparser.DescScr
+		switch {
+		case col.SortDescOnly && desc:
+			orderBy = append(orderBy, col.Property+" desc")
+		case col.SortDescOnly, !col.Sortable:
+			return nil, false, false
+		case desc && !t.EventualCount:
+			return nil, false, false
+		case desc:
+			orderBy = append(orderBy, col.Property+" desc")
+			advanced = true
+		default:
+			orderBy = append(orderBy, col.Property)
+		}
 	}
 	return orderBy, advanced, true
 }
@@ -311,7 +504,10 @@ func (s *scope) neededColumns(t *schema.Table) []int {
 
 // graphRequest is the Graph request for one set of key values.
 func (scan *tableScan) graphRequest(keys map[string]driver.Value) graph.Request {
-	path := scan.table.ListPath
+	if b := scan.table.Batch; b != nil {
+		return graph.Request{Method: http.MethodPost, Path: b.Path, Header: scan.header}
+	}
+	path := scan.listPath
 	if scan.get {
 		path = scan.table.GetPath
 	}
@@ -320,7 +516,7 @@ func (scan *tableScan) graphRequest(keys map[string]driver.Value) graph.Request 
 	}
 	q := scan.query
 	if scan.get {
-		q = graph.Query{Select: q.Select}
+		q = graph.Query{Select: q.Select, Expand: q.Expand}
 	}
 	return graph.Request{Path: path, Query: q, Header: scan.header}
 }
@@ -338,7 +534,7 @@ type scanIter struct {
 	cur   map[string]driver.Value
 	pager Pager
 	items []itemRaw
-	done  bool
+	rows  [][]driver.Value // rows made from the current item, not yet returned
 }
 
 type itemRaw = json.RawMessage
@@ -352,14 +548,23 @@ func newScanIter(scan *tableScan, f Fetcher) *scanIter {
 }
 
 func (it *scanIter) next(ctx context.Context) ([]driver.Value, error) {
-	for len(it.items) == 0 {
-		if err := it.fill(ctx); err != nil {
+	for len(it.rows) == 0 {
+		for len(it.items) == 0 {
+			if err := it.fill(ctx); err != nil {
+				return nil, err
+			}
+		}
+		raw := it.items[0]
+		it.items = it.items[1:]
+		rows, err := it.rowsOf(ctx, raw)
+		if err != nil {
 			return nil, err
 		}
+		it.rows = rows
 	}
-	raw := it.items[0]
-	it.items = it.items[1:]
-	return decodeRow(it.scan.table, it.scan.needed, it.cur, raw)
+	row := it.rows[0]
+	it.rows = it.rows[1:]
+	return row, nil
 }
 
 // fill loads the next page, moving on to the next key combination when
@@ -368,6 +573,9 @@ func (it *scanIter) fill(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if it.scan.table.Batch != nil {
+		return it.fillBatch(ctx)
+	}
 	if it.pager != nil {
 		page, err := it.pager.Next(ctx)
 		if err == nil {
@@ -375,7 +583,7 @@ func (it *scanIter) fill(ctx context.Context) error {
 			return nil
 		}
 		if !errors.Is(err, io.EOF) {
-			return err
+			return it.scan.explainFailure(err)
 		}
 		it.pager = nil
 	}
@@ -397,6 +605,62 @@ func (it *scanIter) fill(ctx context.Context) error {
 		return err
 	}
 	it.items = []itemRaw{body}
+	return nil
+}
+
+// explainFailure adds a hint when Graph refuses a path that only works
+// with delegated permissions (/me/..., /chats) and a keyed path would
+// serve application permissions: the query should bind that key.
+func (scan *tableScan) explainFailure(err error) error {
+	t := scan.table
+	if scan.listPath != t.ListPath || len(t.KeyedPaths) == 0 ||
+		!(errors.Is(err, graph.ErrBadRequest) || errors.Is(err, graph.ErrForbidden) || errors.Is(err, graph.ErrUnauthorized)) {
+		return err
+	}
+	keys := strings.Join(schema.PathKeys(t.KeyedPaths[0]), " and ")
+	return fmt.Errorf("%w (%s lists %s for the signed-in user only; with application permissions add WHERE %s = '...' to read %s)",
+		err, t.ListPath, t.Name, keys, t.KeyedPaths[0])
+}
+
+// fillBatch sends one POST with up to MaxKeys values of the batch key.
+func (it *scanIter) fillBatch(ctx context.Context) error {
+	b := it.scan.table.Batch
+	var values []string
+	for len(values) < b.MaxKeys {
+		keys, err := it.keys.next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if v := keys[b.KeyColumn]; v != nil {
+			values = append(values, toText(v))
+		}
+	}
+	if len(values) == 0 {
+		return io.EOF
+	}
+	poster, ok := it.f.(Poster)
+	if !ok {
+		return fmt.Errorf("reading %s needs POST %s, which this connection cannot send", it.scan.table.Name, b.Path)
+	}
+	body, err := json.Marshal(map[string][]string{b.BodyProperty: values})
+	if err != nil {
+		return err
+	}
+	resp, err := poster.Post(ctx, it.scan.graphRequest(nil), body)
+	if err != nil {
+		return err
+	}
+	var page struct {
+		Value []json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(resp, &page); err != nil {
+		return fmt.Errorf("decoding POST %s: the response is not a collection: %w", b.Path, err)
+	}
+	it.cur = map[string]driver.Value{}
+	it.items = page.Value
 	return nil
 }
 

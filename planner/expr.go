@@ -130,6 +130,10 @@ func (s *scope) compile(e sqlparser.Expr) (*expr, error) {
 		return s.scalarSubquery(e)
 	case *sqlparser.ExistsExpr:
 		return s.exists(e)
+	case *sqlparser.IntervalExpr:
+		return s.interval(e)
+	case *sqlparser.ConvertExpr:
+		return s.cast(e)
 	}
 	return nil, unsupported("the expression %s", sqlparser.String(e))
 }
@@ -462,8 +466,11 @@ func (s *scope) arithmetic(e *sqlparser.BinaryExpr) (*expr, error) {
 		return nil, unsupported("the operator %s", op)
 	}
 	typ := schema.Float
-	if parts[0].typ == schema.Int && parts[1].typ == schema.Int && op != sqlparser.DivStr {
+	switch {
+	case parts[0].typ == schema.Int && parts[1].typ == schema.Int && op != sqlparser.DivStr:
 		typ = schema.Int
+	case parts[0].typ == schema.Datetime:
+		typ = schema.Datetime // date +/- INTERVAL
 	}
 	return &expr{typ: typ, col: -1, eval: func(row []driver.Value) (driver.Value, error) {
 		a, b, err := evalPair(parts, row)
@@ -475,6 +482,9 @@ func (s *scope) arithmetic(e *sqlparser.BinaryExpr) (*expr, error) {
 }
 
 func arith(op string, a, b driver.Value) (driver.Value, error) {
+	if v, ok, err := dateArith(op, a, b); ok {
+		return v, err
+	}
 	ai, aInt := a.(int64)
 	bi, bInt := b.(int64)
 	if aInt && bInt && op != sqlparser.DivStr {

@@ -65,6 +65,9 @@ func (s *scope) function(e *sqlparser.FuncExpr) (*expr, error) {
 	if e.Distinct {
 		return nil, unsupported("DISTINCT inside %s()", e.Name.String())
 	}
+	if fn.maxArgs == 0 && len(e.Exprs) == 0 {
+		return &expr{typ: fn.typ, col: -1, eval: func([]driver.Value) (driver.Value, error) { return fn.call(nil) }}, nil
+	}
 	argExprs := make([]sqlparser.Expr, 0, len(e.Exprs))
 	for _, se := range e.Exprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)

@@ -270,3 +270,26 @@ func ExamplePlan_Explain() {
 	// GET /users?$select=id,displayName,department&$filter=department eq 'Sales'&$orderby=displayName&$top=999&$count=true
 	// driver: filter rows with the WHERE clause
 }
+
+func TestScalarFunctions(t *testing.T) {
+	f := &fakeGraph{pageSize: 5, collections: map[string][]string{
+		"/teams": {`{"id":"t1","displayName":"Alpha","createdDateTime":"2026-01-31T10:30:00Z","memberSettings":{"allowCreateUpdateChannels":true,"tags":["a","b"]}}`},
+	}}
+	rows := collect(t, plan(t, `SELECT DATE(CreatedDateTime), CreatedDateTime + INTERVAL 1 MONTH, DATE_SUB(CreatedDateTime, INTERVAL 2 DAY),
+		YEAR(CreatedDateTime), DATEDIFF('2026-02-10', CreatedDateTime), JSON_EXTRACT(MemberSettings, '$.allowCreateUpdateChannels'),
+		JSON_EXTRACT(MemberSettings, '$.tags[1]'), JSON_EXTRACT(MemberSettings, '$.tags'), CAST('42' AS SIGNED), ROUND(2.567, 2), REPLACE(DisplayName, 'ph', 'f')
+		FROM Teams`), f)
+	require.Len(t, rows, 1)
+	r := rows[0]
+	assert.Equal(t, time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), r[0])
+	assert.Equal(t, time.Date(2026, 3, 3, 10, 30, 0, 0, time.UTC), r[1], "Jan 31 + 1 month normalises like Go's AddDate")
+	assert.Equal(t, time.Date(2026, 1, 29, 10, 30, 0, 0, time.UTC), r[2])
+	assert.Equal(t, int64(2026), r[3])
+	assert.Equal(t, int64(10), r[4])
+	assert.Equal(t, true, r[5])
+	assert.Equal(t, "b", r[6])
+	assert.Equal(t, `["a","b"]`, r[7])
+	assert.Equal(t, int64(42), r[8])
+	assert.Equal(t, 2.57, r[9])
+	assert.Equal(t, "Alfa", r[10])
+}

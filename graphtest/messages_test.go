@@ -353,10 +353,10 @@ func TestChatMessagesOrderAndFilterRules(t *testing.T) {
 	assert.Len(t, values(t, ignored), min(50, len(chat.messages)))
 
 	for _, bad := range []string{
-		"?$orderby=createdDateTime",           // ascending
-		"?$orderby=createdDateTime+asc",       // ascending
-		"?$orderby=subject+desc",              // not sortable
-		"?$top=51",                            // over the cap
+		"?$orderby=createdDateTime",     // ascending
+		"?$orderby=createdDateTime+asc", // ascending
+		"?$orderby=subject+desc",        // not sortable
+		"?$top=51",                      // over the cap
 		"?$filter=" + url.QueryEscape("createdDateTime gt 2025-01-01T00:00:00Z") + "&$orderby=createdDateTime+desc", // createdDateTime takes lt only
 		"?$filter=" + url.QueryEscape("subject eq 'x'"),
 		"?$orderby=lastModifiedDateTime+desc&$filter=" + url.QueryEscape("lastModifiedDateTime gt 2025-01-01T00:00:00Z or lastModifiedDateTime lt 2024-01-01T00:00:00Z"),

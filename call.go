@@ -3,8 +3,11 @@ package msteams
 import (
 	"context"
 	"database/sql/driver"
-	"fmt"
 	"strings"
+	"time"
+
+	"github.com/teamsql/msteams/auth"
+	"github.com/teamsql/msteams/procedures"
 )
 
 // isProcedureCall reports whether the statement calls a stored procedure
@@ -26,5 +29,84 @@ func firstWord(s string) string {
 
 // callProcedure runs a stored procedure call and returns its result set.
 func (c *Conn) callProcedure(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return nil, wrapError(fmt.Errorf("stored procedures are %w yet", ErrNotSupported))
+	call, err := procedures.Parse(query, args)
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	env, err := c.procedureEnv()
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	result, err := procedures.Run(ctx, env, call)
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	return result.Rows(), nil
+}
+
+// procedureEnv builds the OAuth client the procedures use from the
+// connection's settings. It is cheap (no request is sent), and token stores
+// and PKCE verifiers are shared process-wide, so building one per call keeps
+// no state in the connection.
+func (c *Conn) procedureEnv() (procedures.Env, error) {
+	cfg := c.connector.cfg
+	cloud, err := auth.CloudFor(string(cfg.AzureEnvironment))
+	if err != nil {
+		return nil, err
+	}
+	httpClient, err := httpClientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client, err := auth.NewOAuthClient(auth.Options{
+		Scheme:           string(cfg.AuthScheme),
+		InitiateOAuth:    string(cfg.InitiateOAuth),
+		TenantID:         cfg.AzureTenant,
+		ClientID:         cfg.OAuthClientID,
+		ClientSecret:     cfg.OAuthClientSecret,
+		SettingsLocation: cfg.OAuthSettingsLocation,
+		CallbackURL:      cfg.CallbackURL,
+		Scope:            cfg.Scope,
+		AuthorityHost:    cfg.AuthorityURL,
+		Cloud:            cloud,
+		HTTPClient:       httpClient,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return oauthEnv{client}, nil
+}
+
+// oauthEnv adapts auth.OAuthClient to procedures.Env.
+type oauthEnv struct{ client *auth.OAuthClient }
+
+func (e oauthEnv) AuthorizationURL(callbackURL, scope, state, prompt string) (string, error) {
+	return e.client.AuthorizationURL(callbackURL, scope, state, prompt)
+}
+
+func (e oauthEnv) ExchangeCode(ctx context.Context, code, callbackURL, state, scope string, save bool) (procedures.Token, error) {
+	t, err := e.client.ExchangeCode(ctx, code, callbackURL, state, scope)
+	if err != nil {
+		return procedures.Token{}, err
+	}
+	if save {
+		if err := e.client.Save(ctx, t); err != nil {
+			return procedures.Token{}, err
+		}
+	}
+	return procedureToken(t), nil
+}
+
+func (e oauthEnv) Refresh(ctx context.Context, refreshToken string) (procedures.Token, error) {
+	t, err := e.client.RefreshAndSave(ctx, refreshToken)
+	if err != nil {
+		return procedures.Token{}, err
+	}
+	return procedureToken(t), nil
+}
+
+func procedureToken(t auth.Tokens) procedures.Token {
+	return procedures.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, ExpiresIn: t.ExpiresIn(time.Now())}
 }

@@ -371,7 +371,9 @@ func (c *Config) checkAuth() error {
 
 func (c *Config) checkAzureAD() error {
 	if c.InitiateOAuth == InitiateOAuthOff {
-		if c.OAuthAccessToken == "" {
+		// With OAuthClientId and no token, the connection runs the OAuth
+		// procedures (CData's web and headless flows) to obtain one.
+		if c.OAuthAccessToken == "" && c.OAuthClientID == "" {
 			return dsnErrorf("OAuthAccessToken", "is required with AuthScheme=AzureAD and InitiateOAuth=OFF; "+
 				"set OAuthAccessToken, or set InitiateOAuth=GETANDREFRESH to sign in")
 		}

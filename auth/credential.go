@@ -34,14 +34,14 @@ const (
 // InitiateOAuth values. Matching is case-insensitive; "" means OFF.
 const (
 	InitiateOAuthOff           = "OFF"           // the caller supplies OAuthAccessToken
-	InitiateOAuthGetAndRefresh = "GETANDREFRESH" // interactive sign-in (not implemented yet)
-	InitiateOAuthRefresh       = "REFRESH"       // refresh-token flow (not implemented yet)
+	InitiateOAuthGetAndRefresh = "GETANDREFRESH" // use stored tokens, sign in with a browser when there are none
+	InitiateOAuthRefresh       = "REFRESH"       // use stored tokens, OAuthRefreshToken or OAuthVerifier; never prompt
 )
 
 // Options carries the authentication properties of a connection string.
 type Options struct {
 	Scheme        string // AuthScheme
-	InitiateOAuth string // InitiateOAuth; only OFF is implemented for AzureAD
+	InitiateOAuth string // InitiateOAuth, for AzureAD: OFF, GETANDREFRESH or REFRESH
 
 	TenantID     string // AzureTenant
 	ClientID     string // OAuthClientId (for AzureMSI: a user-assigned identity's client ID)
@@ -50,6 +50,15 @@ type Options struct {
 
 	// AccessTokenExpiresIn is how long AccessToken stays valid; 0 = unknown.
 	AccessTokenExpiresIn time.Duration
+
+	// Delegated sign-in (AzureAD with InitiateOAuth=GETANDREFRESH/REFRESH,
+	// and the OAuth procedures).
+	RefreshToken     string        // OAuthRefreshToken: used when the store holds no tokens
+	Verifier         string        // OAuthVerifier: an authorization code to exchange when the store holds no tokens
+	SettingsLocation string        // OAuthSettingsLocation: token file path or memory://NAME; "" = DefaultStoreLocation
+	CallbackURL      string        // CallbackURL: redirect URI; "" = DefaultCallbackURL
+	Scope            string        // Scope: "" = the cloud's Graph .default scope plus offline_access
+	RefreshWindow    time.Duration // TokenRefreshWindow: refresh this long before expiry; 0 = DefaultRefreshWindow
 
 	// CertPath holds the app certificate and its private key (OAuthJWTCert):
 	// a PEM or PKCS#12 file path, or the PEM text itself. CertType
@@ -109,6 +118,9 @@ func newDelegatedCredential(o Options) (azcore.TokenCredential, error) {
 	flow := strings.ToUpper(strings.TrimSpace(o.InitiateOAuth))
 	switch flow {
 	case "", InitiateOAuthOff:
+		if o.AccessToken == "" && o.ClientID != "" {
+			return noTokenYet{}, nil // the web flow: the procedures get the token
+		}
 		if o.AccessToken == "" {
 			return nil, errMissing("OAuthAccessToken", "AuthScheme=AzureAD with InitiateOAuth=OFF sends the access token you supply")
 		}
@@ -118,7 +130,7 @@ func newDelegatedCredential(o Options) (azcore.TokenCredential, error) {
 		}
 		return StaticToken(o.AccessToken, expiresOn), nil
 	case InitiateOAuthGetAndRefresh, InitiateOAuthRefresh:
-		return nil, fmt.Errorf("auth: delegated sign-in with InitiateOAuth=%s is not implemented yet; set InitiateOAuth=OFF and supply OAuthAccessToken, or use AuthScheme=AzureServicePrincipal", flow)
+		return newStoreCredential(o, flow)
 	default:
 		return nil, fmt.Errorf("auth: InitiateOAuth %q is not supported; use OFF, GETANDREFRESH or REFRESH", o.InitiateOAuth)
 	}

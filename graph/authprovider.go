@@ -56,7 +56,7 @@ func (p *tokenAuthProvider) AuthenticateRequest(ctx context.Context, request *ab
 func (p *tokenAuthProvider) token(ctx context.Context, claims string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if claims == "" && p.cached.Token != "" && time.Until(p.cached.ExpiresOn) > tokenRefreshMargin {
+	if claims == "" && p.cached.Token != "" && p.fresh(time.Now()) {
 		return p.cached.Token, nil
 	}
 	tok, err := p.credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: p.scopes, Claims: claims, EnableCAE: true})
@@ -67,10 +67,32 @@ func (p *tokenAuthProvider) token(ctx context.Context, claims string) (string, e
 	return tok.Token, nil
 }
 
-// invalidate drops the cached token so the next request asks the credential
-// again (for a future "refresh once on 401").
-func (p *tokenAuthProvider) invalidate() {
+// fresh reports whether the cached token may still be sent: until the
+// credential's RefreshOn when it gave one (its TokenRefreshWindow), else
+// until tokenRefreshMargin before expiry.
+func (p *tokenAuthProvider) fresh(now time.Time) bool {
+	if !p.cached.RefreshOn.IsZero() {
+		return now.Before(p.cached.RefreshOn)
+	}
+	return p.cached.ExpiresOn.Sub(now) > tokenRefreshMargin
+}
+
+// tokenForgetter is implemented by credentials that cache tokens outside the
+// provider (the AzureAD token store) and must be told when Graph refused one.
+type tokenForgetter interface{ ForgetToken(token string) }
+
+// invalidate drops token after Graph refused it with a 401, so the next
+// request asks the credential for a fresh one. Only that token is dropped:
+// when many requests fail together, the first to come back refreshes and the
+// others reuse the new token instead of refreshing again.
+func (p *tokenAuthProvider) invalidate(token string) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if token == "" || p.cached.Token != token {
+		return
+	}
 	p.cached = azcore.AccessToken{}
-	p.mu.Unlock()
+	if f, ok := p.credential.(tokenForgetter); ok {
+		f.ForgetToken(token)
+	}
 }

@@ -10,6 +10,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -181,16 +182,48 @@ type rawResponse struct {
 	status int
 	header http.Header
 	body   []byte
+	token  string // the bearer token the request carried, to drop it on 401
 }
 
 // get sends a GET for an absolute URL through the SDK request adapter and
 // returns the body of a 2xx response; anything else becomes an *Error.
+//
+// A 401 InvalidAuthenticationToken (a token revoked or expired early) drops
+// the token that was sent and retries once with a fresh one; a second 401
+// is returned as it is, so a refused credential never loops.
 func (c *Client) get(ctx context.Context, rawURL string, header http.Header) ([]byte, error) {
 	display := c.displayURL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("graph: GET %s: invalid URL: %v", display, err)
 	}
+	resp, err := c.send(ctx, u, header, display)
+	if err == nil && resp.status == http.StatusUnauthorized && isInvalidTokenResponse(resp.body) {
+		c.auth.invalidate(resp.token)
+		resp, err = c.send(ctx, u, header, display)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("graph: GET %s: %w", display, err)
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return nil, newError(http.MethodGet, display, resp.status, resp.header, resp.body)
+	}
+	return resp.body, nil
+}
+
+// isInvalidTokenResponse reports whether a 401 body is Graph's
+// InvalidAuthenticationToken, the answer a fresh token can fix.
+func isInvalidTokenResponse(body []byte) bool {
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	return json.Unmarshal(body, &e) == nil && e.Error.Code == "InvalidAuthenticationToken"
+}
+
+// send makes one request through the SDK pipeline.
+func (c *Client) send(ctx context.Context, u *url.URL, header http.Header, display string) (rawResponse, error) {
 	info := abs.NewRequestInformation()
 	info.Method = abs.GET
 	info.SetUri(*u)
@@ -209,15 +242,9 @@ func (c *Client) get(ctx context.Context, rawURL string, header http.Header) ([]
 	info.AddRequestOptions([]abs.RequestOption{handler})
 
 	start := time.Now()
-	_, err = c.adapter.SendPrimitive(ctx, info, "[]byte", nil)
+	_, err := c.adapter.SendPrimitive(ctx, info, "[]byte", nil)
 	c.logRequest(display, resp.status, time.Since(start), err)
-	if err != nil {
-		return nil, fmt.Errorf("graph: GET %s: %w", display, err)
-	}
-	if resp.status < 200 || resp.status > 299 {
-		return nil, newError(http.MethodGet, display, resp.status, resp.header, resp.body)
-	}
-	return resp.body, nil
+	return resp, err
 }
 
 // capture reads the whole response, success or failure, so that errors are
@@ -235,6 +262,9 @@ func (c *Client) capture(response any, into *rawResponse) error {
 		return fmt.Errorf("reading the response body: %w", err)
 	}
 	*into = rawResponse{status: httpResp.StatusCode, header: httpResp.Header, body: body}
+	if httpResp.Request != nil {
+		into.token = strings.TrimPrefix(httpResp.Request.Header.Get("Authorization"), "Bearer ")
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
+	khttp "github.com/microsoft/kiota-http-go"
 )
 
 // Post sends one POST with a JSON body and returns the raw response body.
@@ -40,7 +41,10 @@ func (c *Client) Post(ctx context.Context, r Request, body []byte) ([]byte, erro
 	handler.SetResponseHandler(func(response any, _ abs.ErrorMappings) (any, error) {
 		return nil, c.capture(response, &resp)
 	})
-	info.AddRequestOptions([]abs.RequestOption{handler})
+	// The SDK's compression middleware would gzip the body; not every Graph
+	// endpoint accepts compressed request bodies (the middleware retries
+	// on 415 only), and a list of ids gains little from it.
+	info.AddRequestOptions([]abs.RequestOption{handler, khttp.NewCompressionOptionsReference(false)})
 
 	start := time.Now()
 	_, err = c.adapter.SendPrimitive(ctx, info, "[]byte", nil)

@@ -220,10 +220,8 @@ func (st *aggState) result() driver.Value {
 // aggIter reads every input row, then yields one row per group in the
 // order groups first appeared.
 type aggIter struct {
-	src    rowIter
-	agg    *aggregation
-	out    [][]driver.Value
-	loaded bool
+	src rowIter
+	agg *aggregation
 }
 
 type group struct {
@@ -231,21 +229,7 @@ type group struct {
 	states []*aggState
 }
 
-func (it *aggIter) next(ctx context.Context) ([]driver.Value, error) {
-	if !it.loaded {
-		if err := it.load(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if len(it.out) == 0 {
-		return nil, io.EOF
-	}
-	row := it.out[0]
-	it.out = it.out[1:]
-	return row, nil
-}
-
-func (it *aggIter) load(ctx context.Context) error {
+func (it *aggIter) load(ctx context.Context) ([][]driver.Value, error) {
 	groups := map[string]*group{}
 	var order []*group
 	for {
@@ -254,11 +238,11 @@ func (it *aggIter) load(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		key, err := it.groupKey(row)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		g, ok := groups[key]
 		if !ok {
@@ -268,23 +252,23 @@ func (it *aggIter) load(ctx context.Context) error {
 		}
 		for _, st := range g.states {
 			if err := st.add(row); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	if len(order) == 0 && len(it.agg.keys) == 0 {
 		order = append(order, it.newGroup(make([]driver.Value, it.agg.width))) // SELECT COUNT(*) over no rows is 0
 	}
+	out := make([][]driver.Value, 0, len(order))
 	for _, g := range order {
 		row := make([]driver.Value, it.agg.width+len(g.states))
 		copy(row, g.first)
 		for i, st := range g.states {
 			row[it.agg.width+i] = st.result()
 		}
-		it.out = append(it.out, row)
+		out = append(out, row)
 	}
-	it.loaded = true
-	return nil
+	return out, nil
 }
 
 func (it *aggIter) newGroup(first []driver.Value) *group {
@@ -296,18 +280,13 @@ func (it *aggIter) newGroup(first []driver.Value) *group {
 }
 
 func (it *aggIter) groupKey(row []driver.Value) (string, error) {
-	var b strings.Builder
-	for _, k := range it.agg.keys {
+	values := make([]driver.Value, len(it.agg.keys))
+	for i, k := range it.agg.keys {
 		v, err := k.eval(row)
 		if err != nil {
 			return "", fmt.Errorf("GROUP BY: %w", err)
 		}
-		if v == nil {
-			b.WriteString("null")
-		} else {
-			b.WriteString(normalizedKey(v))
-		}
-		b.WriteByte(0)
+		values[i] = v
 	}
-	return b.String(), nil
+	return rowKey(values), nil
 }

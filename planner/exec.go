@@ -32,13 +32,13 @@ func (p *Plan) Run(f Fetcher) *Cursor {
 		it = &filterIter{src: it, cond: p.where, clause: "WHERE"}
 	}
 	if p.agg != nil {
-		it = &aggIter{src: it, agg: p.agg}
+		it = &materialized{load: (&aggIter{src: it, agg: p.agg}).load}
 	}
 	if p.having != nil {
 		it = &filterIter{src: it, cond: p.having, clause: "HAVING"}
 	}
 	if len(p.order) > 0 {
-		it = &sortIter{src: it, keys: p.order}
+		it = &materialized{load: (&sortIter{src: it, keys: p.order}).load}
 	}
 	it = &projectIter{src: it, cols: p.Columns}
 	if p.distinct {
@@ -100,16 +100,7 @@ func (it *distinctIter) next(ctx context.Context) ([]driver.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		var b strings.Builder
-		for _, v := range row {
-			if v == nil {
-				b.WriteString("null")
-			} else {
-				b.WriteString(normalizedKey(v))
-			}
-			b.WriteByte(0)
-		}
-		if key := b.String(); !it.seen[key] {
+		if key := rowKey(row); !it.seen[key] {
 			it.seen[key] = true
 			return row, nil
 		}
@@ -138,29 +129,47 @@ func (it *filterIter) next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-// sortIter reads all rows, then returns them in order; NULLs sort first.
-type sortIter struct {
-	src    rowIter
-	keys   []orderKey
-	rows   [][]driver.Value
-	sorted bool
+// materialized computes all its rows on the first next (sorting,
+// grouping), then yields them.
+type materialized struct {
+	load   func(ctx context.Context) ([][]driver.Value, error)
+	rows   sliceIter
+	loaded bool
 }
 
-func (it *sortIter) next(ctx context.Context) ([]driver.Value, error) {
-	if !it.sorted {
-		if err := it.load(ctx); err != nil {
+func (it *materialized) next(ctx context.Context) ([]driver.Value, error) {
+	if !it.loaded {
+		rows, err := it.load(ctx)
+		if err != nil {
 			return nil, err
 		}
+		it.rows, it.loaded = sliceIter{rows: rows}, true
 	}
-	if len(it.rows) == 0 {
-		return nil, io.EOF
-	}
-	row := it.rows[0]
-	it.rows = it.rows[1:]
-	return row, nil
+	return it.rows.next(ctx)
 }
 
-func (it *sortIter) load(ctx context.Context) error {
+// rowKey identifies a tuple of values under SQL equality (strings
+// ignoring case, 1 = 1.0), for GROUP BY and DISTINCT; NULLs group together.
+func rowKey(values []driver.Value) string {
+	var b strings.Builder
+	for _, v := range values {
+		if v == nil {
+			b.WriteString("null")
+		} else {
+			b.WriteString(normalizedKey(v))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// sortIter reads all rows and orders them; NULLs sort first.
+type sortIter struct {
+	src  rowIter
+	keys []orderKey
+}
+
+func (it *sortIter) load(ctx context.Context) ([][]driver.Value, error) {
 	type keyed struct {
 		row  []driver.Value
 		keys []driver.Value
@@ -172,12 +181,12 @@ func (it *sortIter) load(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		k := keyed{row: row, keys: make([]driver.Value, len(it.keys))}
 		for i, key := range it.keys {
 			if k.keys[i], err = key.e.eval(row); err != nil {
-				return fmt.Errorf("ORDER BY: %w", err)
+				return nil, fmt.Errorf("ORDER BY: %w", err)
 			}
 		}
 		all = append(all, k)
@@ -195,12 +204,11 @@ func (it *sortIter) load(ctx context.Context) error {
 		}
 		return false
 	})
-	it.rows = make([][]driver.Value, len(all))
+	rows := make([][]driver.Value, len(all))
 	for i, k := range all {
-		it.rows[i] = k.row
+		rows[i] = k.row
 	}
-	it.sorted = true
-	return sortErr
+	return rows, sortErr
 }
 
 func orderCompare(a, b driver.Value) (int, error) {

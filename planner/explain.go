@@ -114,34 +114,21 @@ type explainSource struct {
 func (es *explainSource) explain(indent string) []string { return es.inner.Explain() }
 
 func (es *explainSource) open(f Fetcher) rowIter {
-	return &explainIter{es: es, f: f}
-}
-
-type explainIter struct {
-	es    *explainSource
-	f     Fetcher
-	lines []string
-	done  bool
-}
-
-func (it *explainIter) next(ctx context.Context) ([]driver.Value, error) {
-	if !it.done {
-		it.lines = it.es.inner.Explain()
-		if it.es.analyze {
-			stats, err := analyze(ctx, it.es.inner, it.f)
+	return &materialized{load: func(ctx context.Context) ([][]driver.Value, error) {
+		lines := es.inner.Explain()
+		if es.analyze {
+			stats, err := analyze(ctx, es.inner, f)
 			if err != nil {
 				return nil, err
 			}
-			it.lines = append(it.lines, stats...)
+			lines = append(lines, stats...)
 		}
-		it.done = true
-	}
-	if len(it.lines) == 0 {
-		return nil, io.EOF
-	}
-	line := it.lines[0]
-	it.lines = it.lines[1:]
-	return []driver.Value{line}, nil
+		rows := make([][]driver.Value, len(lines))
+		for i, l := range lines {
+			rows[i] = []driver.Value{l}
+		}
+		return rows, nil
+	}}
 }
 
 // analyze runs the plan to the end, counting what it cost.

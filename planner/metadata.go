@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/teamsql/msteams/schema"
@@ -45,29 +44,11 @@ type localScan struct {
 }
 
 func (ls *localScan) open(Fetcher) rowIter {
-	return &lazyRows{load: func() [][]driver.Value { return ls.lt.rows(ls.opts) }}
+	return &materialized{load: func(context.Context) ([][]driver.Value, error) { return ls.lt.rows(ls.opts), nil }}
 }
 
 func (ls *localScan) explain(indent string) []string {
 	return []string{indent + "driver: list " + ls.lt.table.Name + " from the catalog (no Graph request)"}
-}
-
-type lazyRows struct {
-	load func() [][]driver.Value
-	rows [][]driver.Value
-	done bool
-}
-
-func (it *lazyRows) next(context.Context) ([]driver.Value, error) {
-	if !it.done {
-		it.rows, it.done = it.load(), true
-	}
-	if len(it.rows) == 0 {
-		return nil, io.EOF
-	}
-	row := it.rows[0]
-	it.rows = it.rows[1:]
-	return row, nil
 }
 
 func cols(specs ...string) []schema.Column {

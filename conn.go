@@ -66,7 +66,7 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 
 func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driver.NamedValue) (driver.Rows, error) {
 	cfg := c.connector.cfg
-	plan, err := parsed.Plan(args, planner.Options{PageSize: cfg.Pagesize})
+	plan, err := parsed.Plan(args, planner.Options{PageSize: cfg.Pagesize, Procedures: procedureInfo})
 	if err != nil {
 		return nil, wrapError(err)
 	}

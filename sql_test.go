@@ -165,3 +165,13 @@ func TestMetadataTables(t *testing.T) {
 	_, err := db.Query("DESCRIBE Teamz")
 	assert.ErrorContains(t, err, "did you mean Teams")
 }
+
+func TestProcedureMetadata(t *testing.T) {
+	_, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	procs := column(queryStrings(t, db, "SELECT ProcedureName FROM sys_procedures ORDER BY ProcedureName"), 0)
+	assert.Equal(t, []string{"GetOAuthAccessToken", "GetOAuthAuthorizationURL", "RefreshOAuthAccessToken"}, procs)
+	params := queryStrings(t, db, "SELECT ColumnName, Direction FROM sys_procedureparameters WHERE ProcedureName = 'RefreshOAuthAccessToken' ORDER BY Ordinal")
+	assert.Contains(t, params, []string{"OAuthRefreshToken", "1"})
+	assert.Contains(t, params, []string{"ExpiresIn", "4"})
+}

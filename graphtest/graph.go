@@ -67,6 +67,7 @@ func (s *Server) graphRoutes() []graphRoute {
 		route("teams/{team}/channels/{channel}/members", s.listChannelMembers),
 		route("teams/{team}/channels/{channel}/tabs", s.listTabs),
 		route("teams/{team}/channels/{channel}/messages", s.listChannelMessages),
+		route("teams/{team}/channels/{channel}/messages/delta", s.channelMessagesDelta),
 		route("teams/{team}/channels/{channel}/messages/{message}", s.getChannelMessage),
 		route("teams/{team}/channels/{channel}/messages/{message}/replies", s.listReplies),
 		route("teams/{team}/channels/{channel}/messages/{message}/replies/{reply}", s.getReply),

@@ -397,6 +397,36 @@ func (s *Server) getReply(c *graphCall) {
 	c.fail(messageNotFound(c.params["reply"]))
 }
 
+// channelDeltaSpec: "channel: delta" returns root messages by
+// lastModifiedDateTime, oldest first; $filter only lastModifiedDateTime gt,
+// $top up to 50.
+var channelDeltaSpec = &resourceSpec{
+	entityType:   "microsoft.graph.chatMessage",
+	resourceName: "ChatMessage",
+	properties:   messageProperties,
+	filter:       map[string][]string{"lastModifiedDateTime": {"gt"}},
+	delta:        true,
+	defaultPage:  50,
+	maxPage:      50,
+}
+
+func (s *Server) channelMessagesDelta(c *graphCall) {
+	threads, ok := s.lookupChannel(c)
+	if !ok {
+		return
+	}
+	teamID, channelID := c.params["team"], c.params["channel"]
+	scope := messageScope{teamID: teamID, channelID: channelID}
+	items := s.rendered("channel-delta/"+channelKey(teamID, channelID), func() []map[string]any {
+		items := make([]map[string]any, len(threads))
+		for i, th := range threads {
+			items[i] = s.messageJSON(th.root, scope)
+		}
+		return sortedBy(items, "lastModifiedDateTime", false)
+	})
+	s.serveCollection(c, channelDeltaSpec, channelContext(teamID, channelID)+"/delta()", items)
+}
+
 // Chats.
 
 func chatNotFound(id string) *graphError {

@@ -410,3 +410,45 @@ func TestBuildersCopyTheSharedDemoContent(t *testing.T) {
 	_, err = a.AddChatMessage("nope", Message{})
 	assert.Error(t, err)
 }
+
+func TestChannelMessagesDelta(t *testing.T) {
+	s := newTestServer(t, Options{})
+	token := s.IssueToken("", 0)
+	teamID, channelID := demoChannelIDs(t, s, "Design", "General")
+	threads, _, _ := s.Tenant().channelThreads(teamID, channelID)
+	base := messagesPath(teamID, channelID) + "/delta"
+
+	var seen int
+	var deltaLink, last string
+	for r := get(t, s, token, base+"?$top=10"); ; {
+		require.Equal(t, http.StatusOK, r.status, "%v", r.body)
+		for _, m := range values(t, r) {
+			assert.GreaterOrEqual(t, m["lastModifiedDateTime"], last, "oldest change first")
+			last = m["lastModifiedDateTime"].(string)
+			seen++
+		}
+		if next, _ := r.body["@odata.nextLink"].(string); next != "" {
+			assert.NotContains(t, r.body, "@odata.deltaLink")
+			r = get(t, s, token, next)
+			continue
+		}
+		deltaLink, _ = r.body["@odata.deltaLink"].(string)
+		break
+	}
+	assert.Equal(t, len(threads), seen)
+	require.NotEmpty(t, deltaLink)
+	assert.Empty(t, values(t, get(t, s, token, deltaLink)), "nothing changed since")
+
+	_, err := s.Tenant().AddChannelMessage(teamID, channelID, Message{CreatedDateTime: Epoch.Add(time.Hour), FromUserID: s.Tenant().Users()[0].ID})
+	require.NoError(t, err)
+	changed := get(t, s, token, deltaLink)
+	require.Equal(t, http.StatusOK, changed.status)
+	assert.Len(t, values(t, changed), 1)
+
+	since := get(t, s, token, base+"?$filter="+url.QueryEscape("lastModifiedDateTime gt "+last))
+	require.Equal(t, http.StatusOK, since.status, "%v", since.body)
+	assert.Len(t, values(t, since), 1)
+	for _, bad := range []string{"?$filter=" + url.QueryEscape("lastModifiedDateTime lt 2025-01-01T00:00:00Z"), "?$top=51", "?$deltatoken=garbage", "?$orderby=createdDateTime+desc"} {
+		assert.Equal(t, http.StatusBadRequest, get(t, s, token, base+bad).status, bad)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // resourceSpec holds the query rules of one Graph collection. Every
@@ -48,6 +49,9 @@ type resourceSpec struct {
 	// each option was checked on its own; it may drop the filter (as chat
 	// messages do when $orderby names another property).
 	adjust func(q *collectionQuery) *graphError
+	// delta: a delta query; the last page carries @odata.deltaLink with a
+	// $deltatoken that asks for items modified after the newest one seen.
+	delta bool
 
 	// directoryErrors selects the directory (Azure AD) error codes that
 	// users use (Request_UnsupportedQuery, Request_BadRequest) rather than
@@ -118,6 +122,13 @@ func (s *Server) serveCollection(c *graphCall, spec *resourceSpec, contextPath s
 		return
 	}
 	matched := items
+	if spec.delta {
+		var gerr *graphError
+		if matched, gerr = changedSince(c, matched); gerr != nil {
+			c.fail(gerr)
+			return
+		}
+	}
 	if q.filter != nil {
 		matched = matched[:0:0]
 		for _, it := range items {
@@ -139,21 +150,62 @@ func (s *Server) serveCollection(c *graphCall, spec *resourceSpec, contextPath s
 	}
 	if hasMore {
 		body.NextLink = s.nextLink(c, q.offset+len(page))
+	} else if spec.delta {
+		body.Delta = deltaLink(c, matched)
 	}
 	c.ok(body)
+}
+
+// changedSince keeps the items modified after the time in $deltatoken.
+func changedSince(c *graphCall, items []map[string]any) ([]map[string]any, *graphError) {
+	raw, present := c.query["$deltatoken"]
+	if !present {
+		return items, nil
+	}
+	data, err := base64.RawURLEncoding.DecodeString(raw[0])
+	since, perr := time.Parse(time.RFC3339Nano, string(data))
+	if err != nil || perr != nil {
+		return nil, badRequest("Invalid delta token '" + truncate(raw[0], 64) + "'.")
+	}
+	var out []map[string]any
+	for _, it := range items {
+		if compareValues("gt", it["lastModifiedDateTime"], since) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// deltaLink asks for what changed after the newest item returned (or after
+// the previous token when nothing changed).
+func deltaLink(c *graphCall, items []map[string]any) string {
+	token := c.query.Get("$deltatoken")
+	newest := ""
+	for _, it := range items {
+		if m, ok := it["lastModifiedDateTime"].(string); ok && m > newest {
+			newest = m
+		}
+	}
+	if newest != "" {
+		token = base64.RawURLEncoding.EncodeToString([]byte(newest))
+	} else if token == "" {
+		token = base64.RawURLEncoding.EncodeToString([]byte(time.Time{}.Format(time.RFC3339Nano)))
+	}
+	return requestBaseURL(c.r) + c.r.URL.EscapedPath() + "?$deltatoken=" + token
 }
 
 type collectionBody struct {
 	Context  string           `json:"@odata.context"`
 	Count    *int             `json:"@odata.count,omitempty"`
 	NextLink string           `json:"@odata.nextLink,omitempty"`
+	Delta    string           `json:"@odata.deltaLink,omitempty"`
 	Value    []map[string]any `json:"value"`
 }
 
 func (s *Server) parseCollectionQuery(c *graphCall, spec *resourceSpec) (*collectionQuery, *graphError) {
 	allowed := collectionOptions
-	if spec.expand != nil {
-		allowed = map[string]bool{"$expand": true}
+	if spec.expand != nil || spec.delta {
+		allowed = map[string]bool{"$expand": spec.expand != nil, "$deltatoken": spec.delta}
 		for name := range collectionOptions {
 			allowed[name] = true
 		}

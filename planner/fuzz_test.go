@@ -18,6 +18,13 @@ func FuzzParse(f *testing.F) {
 		"SELECT SUBSTRING(DisplayName, 2, 3), COALESCE(Description, 'x') FROM Teams WHERE -Id = 1",
 		"SELECT `Id` FROM Teams WHERE DisplayName LIKE '\\%%' LIMIT ?, ?",
 		"INSERT INTO Teams VALUES (1)",
+		"SELECT t.DisplayName, COUNT(*) FROM Teams t JOIN Channels c ON c.TeamId = t.Id GROUP BY t.DisplayName HAVING COUNT(*) > 0 ORDER BY 2 DESC",
+		"SELECT DISTINCT c.MembershipType FROM Channels c LEFT JOIN Teams t ON t.DisplayName = c.DisplayName",
+		"SELECT Id FROM Teams WHERE Id IN (SELECT TeamId FROM Channels) AND EXISTS (SELECT 1 FROM Teams)",
+		"EXPLAIN ANALYZE SELECT DATE(CreatedDateTime) + INTERVAL 1 DAY, JSON_EXTRACT(MemberSettings, '$.a[0]') FROM Teams",
+		"SHOW TABLES",
+		"DESCRIBE Channels",
+		"SELECT CAST(COUNT(DISTINCT TableName) AS CHAR) FROM sys_tablecolumns",
 		"SELECT [a FROM Teams",
 	} {
 		f.Add(seed)

@@ -20,6 +20,8 @@
 //	// s.IssueToken("", 0) mints an app-only token directly.
 //
 // The data is a *Tenant: DemoTenant for the demo organisation, or NewTenant
-// with AddUser, AddTeam, AddChannel, AddTeamMember and GenerateUsers. See
-// docs/emulator.md for the endpoints and rules.
+// with AddUser, AddTeam, AddChannel, AddTeamMember and GenerateUsers, plus
+// AddChannelMessage, AddReply, AddChat, AddChatMessage, AddChannelMember,
+// SetPresence, AddApp, InstallApp, AddTab, AddGroup and AddGroupMember for
+// the Teams content. See docs/emulator.md for the endpoints and rules.
 package graphtest

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/teamsql/msteams"
 	"github.com/teamsql/msteams/graphtest"
 	"github.com/teamsql/msteams/schema"
 )
@@ -193,15 +194,6 @@ func TestUserPresenceBatchesIDs(t *testing.T) {
 	assert.Equal(t, "POST", reqs[0].Method)
 }
 
-func TestChatsUnderApplicationPermissionsNeedUserId(t *testing.T) {
-	_, dsn := emulator(t, graphtest.Options{})
-	db := openDB(t, dsn)
-	_, err := db.QueryContext(testContext(t), "SELECT Id FROM JoinedTeams")
-	if err != nil {
-		assert.ErrorContains(t, err, "UserId")
-	}
-}
-
 func TestGroupByMessageSenderInTeam(t *testing.T) {
 	_, dsn := emulator(t, graphtest.Options{})
 	db := openDB(t, dsn)
@@ -215,4 +207,17 @@ func TestGroupByMessageSenderInTeam(t *testing.T) {
 		}
 	}
 	assert.Positive(t, named, "FromUserDisplayName is flattened from from.user.displayName")
+}
+
+func TestMissingKeyUnderApplicationPermissions(t *testing.T) {
+	_, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	for _, query := range []string{"SELECT Id FROM JoinedTeams", "SELECT Id FROM Chats"} {
+		_, err := db.QueryContext(testContext(t), query)
+		require.Error(t, err, query)
+		assert.ErrorIs(t, err, msteams.ErrMissingKey)
+		assert.ErrorIs(t, err, msteams.ErrBadRequest, "Graph's own error stays matchable")
+		assert.ErrorContains(t, err, "WHERE UserId = '...'")
+		assert.ErrorContains(t, err, "Users lists the values")
+	}
 }

@@ -610,16 +610,21 @@ func (it *scanIter) fill(ctx context.Context) error {
 
 // explainFailure adds a hint when Graph refuses a path that only works
 // with delegated permissions (/me/..., /chats) and a keyed path would
-// serve application permissions: the query should bind that key.
+// serve application permissions: the query should bind that key. The
+// error then matches both Graph's error and ErrMissingKey.
 func (scan *tableScan) explainFailure(err error) error {
 	t := scan.table
 	if scan.listPath != t.ListPath || len(t.KeyedPaths) == 0 ||
 		!(errors.Is(err, graph.ErrBadRequest) || errors.Is(err, graph.ErrForbidden) || errors.Is(err, graph.ErrUnauthorized)) {
 		return err
 	}
-	keys := strings.Join(schema.PathKeys(t.KeyedPaths[0]), " and ")
-	return fmt.Errorf("%w (%s lists %s for the signed-in user only; with application permissions add WHERE %s = '...' to read %s)",
-		err, t.ListPath, t.Name, keys, t.KeyedPaths[0])
+	keys := schema.PathKeys(t.KeyedPaths[0])
+	hint := fmt.Sprintf("with application permissions a query on %s needs %s: add WHERE %s = '...' to read %s",
+		t.Name, strings.Join(keys, " and "), keys[0], t.KeyedPaths[0])
+	if supplier := schema.Default.Supplier(t, keys[0]); supplier != "" {
+		hint += fmt.Sprintf(" (%s lists the values)", supplier)
+	}
+	return fmt.Errorf("%w (%s lists %s for the signed-in user only; %w: %s)", err, t.ListPath, t.Name, ErrMissingKey, hint)
 }
 
 // fillBatch sends one POST with up to MaxKeys values of the batch key.

@@ -26,6 +26,10 @@ func TestCatalogRejectsBrokenTables(t *testing.T) {
 		"path key not a key": {Name: "B", ListPath: "/b/{X}", Columns: []Column{{Name: "X"}}},
 		"duplicate column":   {Name: "C", ListPath: "/c", Columns: []Column{{Name: "X"}, {Name: "x"}}},
 		"unknown parent":     {Name: "D", ListPath: "/d/{X}", Columns: []Column{{Name: "X", Key: true}}, Parent: &Parent{Table: "Nope", Keys: []KeyMap{{Key: "X", Column: "Id"}}}},
+		"keyed path unknown": {Name: "E", ListPath: "/e", KeyedPaths: []string{"/u/{U}/e"}},
+		"nest and unnest":    {Name: "F", ListPath: "/f", Nested: &NestedRows{Property: "r"}, Unnest: "a"},
+		"batch key not key":  {Name: "G", ListPath: "/g", Columns: []Column{{Name: "Id"}}, Batch: &Batch{Path: "/g", KeyColumn: "Id", BodyProperty: "ids", MaxKeys: 1}},
+		"from item alone":    {Name: "H", ListPath: "/h", Columns: []Column{{Name: "X", FromItem: true}}},
 	}
 	for name, tbl := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -38,4 +42,11 @@ func TestCatalogRejectsBrokenTables(t *testing.T) {
 func TestSelectNameTakesTopLevelProperty(t *testing.T) {
 	c := Column{Property: "from/user/id"}
 	require.Equal(t, "from", c.SelectName())
+}
+
+func TestSupplierNamesListingTable(t *testing.T) {
+	chats, _ := Default.Table("Chats")
+	require.Equal(t, "Users", Default.Supplier(chats, "UserId"))
+	msgs, _ := Default.Table("ChannelMessages")
+	require.Equal(t, "Channels", Default.Supplier(msgs, "ChannelId"))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -196,3 +197,30 @@ func (p *countingPager) Next(ctx context.Context) (*graph.Page, error) {
 	}
 	return page, err
 }
+
+// Post and ListLink pass through (and count) the optional capabilities of
+// the wrapped fetcher, so EXPLAIN ANALYZE runs every plan the query runs.
+func (c *countingFetcher) Post(ctx context.Context, r graph.Request, body []byte) ([]byte, error) {
+	poster, ok := c.inner.(Poster)
+	if !ok {
+		return nil, fmt.Errorf("this connection cannot send POST reads")
+	}
+	c.requests.Add(1)
+	c.pages.Add(1)
+	return poster.Post(ctx, r, body)
+}
+
+func (c *countingFetcher) ListLink(link string, header http.Header) Pager {
+	lister, ok := c.inner.(LinkLister)
+	if !ok {
+		return &failingPager{err: fmt.Errorf("this connection cannot follow next links")}
+	}
+	return &countingPager{inner: lister.ListLink(link, header), c: c}
+}
+
+type failingPager struct{ err error }
+
+func (p *failingPager) Next(context.Context) (*graph.Page, error) { return nil, p.err }
+
+// Stats reports the client's HTTP counters, for EXPLAIN ANALYZE.
+func (f ClientFetcher) Stats() graph.Stats { return f.Client.Stats() }

@@ -95,7 +95,9 @@ func OpenStore(location string) (Store, error) {
 		location = def
 	}
 	key := location
-	if !isMemoryLocation(location) {
+	if isMemoryLocation(location) {
+		key = memoryScheme + location[len(memoryScheme):] // the scheme is case-insensitive, the name is not
+	} else {
 		abs, err := filepath.Abs(location)
 		if err != nil {
 			return nil, fmt.Errorf("auth: OAuthSettingsLocation %q: %v", location, err)

@@ -67,6 +67,11 @@ func (scan *tableScan) explain(indent string) []string {
 		}
 		return append(lines, indent+"  "+readable(scan.graphRequest(keys)))
 	}
+	if b := scan.table.Batch; b != nil {
+		n := len(dedupe(scan.bound[b.KeyColumn]))
+		calls := (n + b.MaxKeys - 1) / b.MaxKeys
+		return append(lines, indent+fmt.Sprintf("%s (%d %s value(s) in the body, %d call(s) of up to %d)", readable(scan.graphRequest(nil)), n, b.KeyColumn, calls, b.MaxKeys))
+	}
 	product := newProductIter(scan.bound)
 	for {
 		keys, err := product.next(context.Background())

@@ -293,3 +293,11 @@ func TestScalarFunctions(t *testing.T) {
 	assert.Equal(t, 2.57, r[9])
 	assert.Equal(t, "Alfa", r[10])
 }
+
+func TestExplainBatchIsOneLine(t *testing.T) {
+	p := plan(t, "SELECT Availability FROM UserPresence WHERE Id IN ('a', 'b', 'c')")
+	assert.Equal(t, []string{
+		"POST /communications/getPresencesByUserId (3 Id value(s) in the body, 1 call(s) of up to 650)",
+		"driver: filter rows with the WHERE clause",
+	}, p.Explain())
+}

@@ -1,6 +1,7 @@
 package msteams_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -220,4 +221,38 @@ func TestMissingKeyUnderApplicationPermissions(t *testing.T) {
 		assert.ErrorContains(t, err, "WHERE UserId = '...'")
 		assert.ErrorContains(t, err, "Users lists the values")
 	}
+}
+
+// Graph inlines only some replies under $expand=replies and links to the
+// rest; the driver follows replies@odata.nextLink so no reply is lost.
+func TestChannelMessagesFollowReplyLinks(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{MaxInlineReplies: 2})
+	db := openDB(t, dsn)
+	team := firstIDs(t, queryStrings(t, db, "SELECT Id FROM Teams WHERE DisplayName = 'Engineering'"), 1)[0]
+	channels := queryStrings(t, db, "SELECT Id FROM Channels WHERE TeamId = ?", team)
+
+	srv.ResetRequests()
+	total := 0
+	for _, c := range channels {
+		rows := queryStrings(t, db, "SELECT COUNT(*) FROM ChannelMessages WHERE TeamId = ? AND ChannelId = ? AND ReplyToId IS NOT NULL", team, c[0])
+		n, err := strconv.Atoi(rows[0][0])
+		require.NoError(t, err)
+		total += n
+	}
+	want := 0
+	for _, c := range channels {
+		for _, m := range srv.Tenant().ChannelMessages(team, c[0]) {
+			if m.ReplyToID != "" {
+				want++
+			}
+		}
+	}
+	assert.Equal(t, want, total)
+	followed := 0
+	for _, r := range graphRequests(srv) {
+		if strings.HasSuffix(r.Path, "/replies") {
+			followed++
+		}
+	}
+	assert.Greater(t, followed, 0, "replies beyond the inline two are read through replies@odata.nextLink")
 }

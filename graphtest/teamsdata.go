@@ -677,3 +677,15 @@ func (t *Tenant) groupList() []groupRecord {
 	defer t.mu.RUnlock()
 	return slices.Clone(t.readContent().groups)
 }
+
+// ChannelMessages returns a channel's root messages, each followed by its
+// replies, for tests that check what the driver read.
+func (t *Tenant) ChannelMessages(teamID, channelID string) []Message {
+	threads, _, _ := t.channelThreads(teamID, channelID)
+	var out []Message
+	for _, th := range threads {
+		out = append(out, th.root)
+		out = append(out, th.replies...)
+	}
+	return out
+}

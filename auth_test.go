@@ -160,9 +160,25 @@ func TestInitiateOAuthOffUsesTheGivenTokenAndNoFile(t *testing.T) {
 	assert.Zero(t, refreshRequests(srv))
 
 	srv.RevokeAllTokens()
+	srv.ResetRequests()
 	err = queryOneUser(testContext(t), db)
 	require.Error(t, err, "OFF has nothing to refresh with")
 	assert.Contains(t, err.Error(), "InvalidAuthenticationToken")
+	assert.Len(t, graphRequests(srv), 2, "a 401 is retried once, not in a loop:\n%s", describeRequests(graphRequests(srv)))
+}
+
+func TestGetAndRefreshSignsInAgainWhenTheRefreshTokenIsRevoked(t *testing.T) {
+	isolateConfigDir(t)
+	srv, _ := emulator(t, graphtest.Options{})
+	opened := fakeBrowser(t, srv, "")
+	location := "memory://revoked-getandrefresh"
+	seedStore(t, srv, location, -time.Minute)
+	srv.RevokeRefreshTokens()
+	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=GETANDREFRESH;CallbackURL="+freeCallbackURL(t)+";OAuthSettingsLocation="+location))
+	require.NoError(t, queryOneUser(testContext(t), db))
+	assert.Equal(t, int32(1), opened.Load())
+	assert.Equal(t, 1, refreshRequests(srv))
+	requireLiveRefreshToken(t, srv, loadStore(t, location).RefreshToken)
 }
 
 func TestGetAndRefreshSignsInOnceThenReusesTheStore(t *testing.T) {

@@ -6,9 +6,16 @@
 // every scheme. The credential is built once per connector: azidentity caches
 // tokens inside it and refreshes them before they expire.
 //
+// AzureAD with InitiateOAuth=GETANDREFRESH or REFRESH is the delegated flow of
+// this package (OAuthClient, golang.org/x/oauth2): tokens live in a Store
+// (OAuthSettingsLocation) that is re-read under a lock before every token
+// use, so connections and processes sharing it refresh once and never write
+// back a rotated refresh token.
+//
 // Property names used in messages (the DSN keys that fix a problem):
 // AuthScheme, InitiateOAuth, AzureTenant, OAuthClientId, OAuthClientSecret,
-// OAuthAccessToken, OAuthJWTCert, OAuthJWTCertPassword, AzureEnvironment.
+// OAuthAccessToken, OAuthRefreshToken, OAuthVerifier, OAuthSettingsLocation,
+// CallbackURL, OAuthJWTCert, OAuthJWTCertPassword, AzureEnvironment.
 package auth
 
 import (

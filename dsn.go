@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/teamsql/msteams/internal/suggest"
 )
 
 // AuthScheme selects how the driver obtains Microsoft Entra ID tokens.
@@ -784,39 +785,10 @@ func keyForError(key string) string {
 // suggestKey returns the known key closest to an unknown one, or "" if none
 // is close enough to be a plausible typo.
 func suggestKey(unknown string) string {
-	lower := strings.ToLower(unknown)
-	best, bestDistance := "", math.MaxInt
+	var names []string
 	for _, p := range properties {
-		for _, name := range append([]string{p.name}, p.aliases...) {
-			candidate := strings.ToLower(name)
-			d := editDistance(lower, candidate)
-			contains := len(lower) >= 4 && (strings.Contains(candidate, lower) || strings.Contains(lower, candidate))
-			if (d <= max(2, len(candidate)/3) || contains) && d < bestDistance {
-				best, bestDistance = name, d
-			}
-		}
+		names = append(names, p.name)
+		names = append(names, p.aliases...)
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return suggest.Closest(unknown, names)
 }

@@ -434,4 +434,3 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 		}
 	}
 }
-

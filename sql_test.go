@@ -180,3 +180,17 @@ func TestProcedureMetadata(t *testing.T) {
 	assert.Contains(t, params, []string{"OAuthRefreshToken", "1"})
 	assert.Contains(t, params, []string{"ExpiresIn", "4"})
 }
+
+func TestJoinWithoutEqualityComparesEveryPair(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	srv.ResetRequests()
+	rows := queryStrings(t, db, "SELECT t.DisplayName, u.DisplayName FROM Teams t, Users u WHERE u.Department LIKE CONCAT(t.DisplayName, '%') AND u.JobTitle IS NOT NULL")
+	require.NotEmpty(t, rows)
+	for _, r := range rows {
+		assert.NotEmpty(t, r[1])
+	}
+	assert.Len(t, graphRequests(srv), 2, "each table is read once")
+	plan := strings.Join(column(queryStrings(t, db, "EXPLAIN SELECT t.Id FROM Teams t, Users u WHERE u.Department LIKE CONCAT(t.DisplayName, '%')"), 0), "\n")
+	assert.Contains(t, plan, "nested loop over Users read once")
+}

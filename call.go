@@ -51,28 +51,7 @@ func (c *Conn) callProcedure(ctx context.Context, query string, args []driver.Na
 // and PKCE verifiers are shared process-wide, so building one per call keeps
 // no state in the connection.
 func (c *Conn) procedureEnv() (procedures.Env, error) {
-	cfg := c.connector.cfg
-	cloud, err := auth.CloudFor(string(cfg.AzureEnvironment))
-	if err != nil {
-		return nil, err
-	}
-	httpClient, err := httpClientFor(cfg)
-	if err != nil {
-		return nil, err
-	}
-	client, err := auth.NewOAuthClient(auth.Options{
-		Scheme:           string(cfg.AuthScheme),
-		InitiateOAuth:    string(cfg.InitiateOAuth),
-		TenantID:         cfg.AzureTenant,
-		ClientID:         cfg.OAuthClientID,
-		ClientSecret:     cfg.OAuthClientSecret,
-		SettingsLocation: cfg.OAuthSettingsLocation,
-		CallbackURL:      cfg.CallbackURL,
-		Scope:            cfg.Scope,
-		AuthorityHost:    cfg.AuthorityURL,
-		Cloud:            cloud,
-		HTTPClient:       httpClient,
-	})
+	client, err := auth.NewOAuthClient(c.connector.authOpts)
 	if err != nil {
 		return nil, err
 	}

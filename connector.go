@@ -19,9 +19,10 @@ import (
 // Connector opens connections that share one credential and one Graph
 // client, so tokens are fetched once per pool, not once per connection.
 type Connector struct {
-	cfg    *Config // an immutable, normalized copy
-	client *graph.Client
-	logOut io.Closer // the LogFile, closed with the connector
+	cfg      *Config // an immutable, normalized copy
+	client   *graph.Client
+	authOpts auth.Options // for the OAuth procedures
+	logOut   io.Closer    // the LogFile, closed with the connector
 }
 
 var (
@@ -44,7 +45,8 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, err := credentialFor(cfg, cloud, httpClient)
+	authOpts := authOptionsFor(cfg, cloud, httpClient)
+	cred, err := credentialFor(cfg, authOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("msteams: GraphURL: %w", err)
 	}
-	return &Connector{cfg: cfg, client: client, logOut: logOut}, nil
+	return &Connector{cfg: cfg, client: client, authOpts: authOpts, logOut: logOut}, nil
 }
 
 func httpClientFor(cfg *Config) (*http.Client, error) {
@@ -72,11 +74,10 @@ func httpClientFor(cfg *Config) (*http.Client, error) {
 	return tlstrust.HTTPClient(cfg.SSLServerCert)
 }
 
-func credentialFor(cfg *Config, cloud auth.Cloud, httpClient *http.Client) (azcore.TokenCredential, error) {
-	if cfg.Credential != nil {
-		return cfg.Credential, nil
-	}
-	return auth.NewCredential(auth.Options{
+// authOptionsFor maps the connection properties onto the auth package's
+// options, once for the credential and the OAuth procedures alike.
+func authOptionsFor(cfg *Config, cloud auth.Cloud, httpClient *http.Client) auth.Options {
+	return auth.Options{
 		Scheme:               string(cfg.AuthScheme),
 		InitiateOAuth:        string(cfg.InitiateOAuth),
 		TenantID:             cfg.AzureTenant,
@@ -96,7 +97,14 @@ func credentialFor(cfg *Config, cloud auth.Cloud, httpClient *http.Client) (azco
 		AuthorityHost:        cfg.AuthorityURL,
 		Cloud:                cloud,
 		HTTPClient:           httpClient,
-	})
+	}
+}
+
+func credentialFor(cfg *Config, opts auth.Options) (azcore.TokenCredential, error) {
+	if cfg.Credential != nil {
+		return cfg.Credential, nil
+	}
+	return auth.NewCredential(opts)
 }
 
 // graphScopes asks for the Graph resource's .default scope; a delegated

@@ -144,7 +144,7 @@ func TestExplainShowsRequestsAndDriverWork(t *testing.T) {
 	joined = strings.Join(lines, "\n")
 	assert.Contains(t, joined, "analyze: Graph requests: 1 (1 pages)")
 	assert.Contains(t, joined, "analyze: rows returned: ")
-	assert.Contains(t, joined, "analyze: HTTP requests incl. retries: 1, throttled responses: 0")
+	assert.Contains(t, joined, "analyze: HTTP requests incl. retries: 1, throttled responses: 0 (Retry-After 0s)")
 
 	// Replies beyond the inline ones are followed through links: ANALYZE counts those too.
 	lines = column(queryStrings(t, db, "EXPLAIN ANALYZE SELECT COUNT(*) FROM ChannelMessages"), 0)

@@ -289,7 +289,7 @@ func TestThrottledRequestIsRetriedBySDKMiddleware(t *testing.T) {
 	var hits atomic.Int32
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
-			w.Header().Set("Retry-After", "0")
+			w.Header().Set("Retry-After", "1") // the SDK waits in whole seconds
 			writeJSON(w, http.StatusTooManyRequests, `{"error":{"code":"TooManyRequests","message":"slow down"}}`)
 			return
 		}
@@ -302,6 +302,7 @@ func TestThrottledRequestIsRetriedBySDKMiddleware(t *testing.T) {
 	stats := client.Stats()
 	assert.Equal(t, int64(2), stats.Requests)
 	assert.Equal(t, int64(1), stats.Throttled)
+	assert.Equal(t, time.Second, stats.ThrottleWait)
 	assert.Equal(t, int64(1), stats.Pages)
 }
 

@@ -166,8 +166,8 @@ func analyze(ctx context.Context, p *Plan, f Fetcher) ([]string, error) {
 	}
 	if hasStats {
 		after := statsOf.Stats()
-		lines = append(lines, fmt.Sprintf("analyze: HTTP requests incl. retries: %d, throttled responses: %d, bytes: %d",
-			after.Requests-before.Requests, after.Throttled-before.Throttled, after.Bytes-before.Bytes))
+		lines = append(lines, fmt.Sprintf("analyze: HTTP requests incl. retries: %d, throttled responses: %d (Retry-After %s), bytes: %d",
+			after.Requests-before.Requests, after.Throttled-before.Throttled, after.ThrottleWait-before.ThrottleWait, after.Bytes-before.Bytes))
 	}
 	return append(lines, "analyze: time: "+elapsed.Round(time.Microsecond).String()), nil
 }

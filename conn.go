@@ -70,7 +70,7 @@ func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driv
 	if err != nil {
 		return nil, wrapError(err)
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := context.WithCancel(ctx) // Rows.Close stops paging; Timeout bounds each Graph call
 	maxRows := cfg.MaxRows
 	if maxRows == 0 {
 		maxRows = -1 // 0 rows is never what a user means; treat it as "no limit", as -1
@@ -83,7 +83,8 @@ func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driv
 	return rows, nil
 }
 
-// withTimeout applies the Timeout property to the whole query, paging included.
+// withTimeout applies the Timeout property to a single operation (a ping,
+// a procedure call); queries get it per Graph call from the client.
 func (c *Conn) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if t := c.connector.cfg.Timeout; t > 0 {
 		return context.WithTimeout(ctx, t)

@@ -55,11 +55,12 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		return nil, err
 	}
 	client, err := graph.NewClient(graph.Options{
-		BaseURL:    firstNonEmpty(cfg.GraphURL, cloud.GraphURL),
-		Credential: cred,
-		Scopes:     graphScopes(cfg, cloud),
-		HTTPClient: httpClient,
-		Logger:     logger,
+		BaseURL:        firstNonEmpty(cfg.GraphURL, cloud.GraphURL),
+		Credential:     cred,
+		Scopes:         graphScopes(cfg, cloud),
+		HTTPClient:     httpClient,
+		Logger:         logger,
+		RequestTimeout: cfg.Timeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("msteams: GraphURL: %w", err)

@@ -601,3 +601,16 @@ func TestSecretsNeverInRequestLog(t *testing.T) {
 		assert.NotContains(t, url.Values(r.Query).Encode(), srv.ClientSecret())
 	}
 }
+
+// Timeout bounds each Graph call, not the whole query: a long listing of
+// quick pages completes even when it takes longer than Timeout in total.
+func TestTimeoutIsPerGraphCall(t *testing.T) {
+	tenant := graphtest.NewTenant("11111111-2222-3333-4444-555555555555", "paging.onmicrosoft.com")
+	graphtest.GenerateUsers(tenant, 40)
+	srv, dsn := emulator(t, graphtest.Options{Tenant: tenant})
+	db := openDB(t, dsn+";Timeout=2;Pagesize=10")
+	require.NoError(t, db.PingContext(testContext(t)))
+	srv.SetLatency(700 * time.Millisecond) // 4 pages: 2.8 s in total, 0.7 s each
+	rows := queryStrings(t, db, "SELECT Id FROM Users")
+	assert.Len(t, rows, 40)
+}

@@ -53,6 +53,11 @@ type Options struct {
 	// RetryDelay is the base back-off when Graph sends no Retry-After;
 	// 0 keeps the SDK default (3s). The SDK works in whole seconds.
 	RetryDelay time.Duration
+
+	// RequestTimeout bounds each call (Get, one page of a listing, Post),
+	// retries and token acquisition included; 0 means no bound. A long
+	// listing is never cut short as a whole, only a stalled call.
+	RequestTimeout time.Duration
 }
 
 // Client reads from Microsoft Graph. It is safe for concurrent use.
@@ -63,6 +68,7 @@ type Client struct {
 	auth     *tokenAuthProvider
 	logger   *log.Logger
 	counters *counters
+	timeout  time.Duration // Options.RequestTimeout
 }
 
 // NewClient validates o and builds a client. No request is sent.
@@ -77,7 +83,7 @@ func NewClient(o Options) (*Client, error) {
 	if len(o.Scopes) == 0 {
 		return nil, errors.New(`graph: Options.Scopes is empty; use the cloud's Graph scope, e.g. "https://graph.microsoft.com/.default"`)
 	}
-	c := &Client{baseURL: baseURL, base: base, logger: o.Logger, counters: &counters{}}
+	c := &Client{baseURL: baseURL, base: base, logger: o.Logger, counters: &counters{}, timeout: o.RequestTimeout}
 	c.auth = newTokenAuthProvider(o.Credential, append([]string(nil), o.Scopes...), baseURL.Host)
 	httpClient, err := newPipelineClient(o, c.counters)
 	if err != nil {
@@ -192,6 +198,8 @@ type rawResponse struct {
 // the token that was sent and retries once with a fresh one; a second 401
 // is returned as it is, so a refused credential never loops.
 func (c *Client) get(ctx context.Context, rawURL string, header http.Header) ([]byte, error) {
+	ctx, cancel := c.callContext(ctx)
+	defer cancel()
 	display := c.displayURL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -289,4 +297,12 @@ func (c *Client) displayURL(rawURL string) string {
 		return u.RequestURI()
 	}
 	return "(invalid URL)"
+}
+
+// callContext applies RequestTimeout to one call.
+func (c *Client) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout > 0 {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
 }

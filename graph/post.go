@@ -19,6 +19,8 @@ func (c *Client) Post(ctx context.Context, r Request, body []byte) ([]byte, erro
 	if err := validatePath(r.Path); err != nil {
 		return nil, err
 	}
+	ctx, cancel := c.callContext(ctx)
+	defer cancel()
 	rawURL := c.base + r.pathAndQuery()
 	display := c.displayURL(rawURL)
 	u, err := url.Parse(rawURL)

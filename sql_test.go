@@ -194,3 +194,10 @@ func TestJoinWithoutEqualityComparesEveryPair(t *testing.T) {
 	plan := strings.Join(column(queryStrings(t, db, "EXPLAIN SELECT t.Id FROM Teams t, Users u WHERE u.Department LIKE CONCAT(t.DisplayName, '%')"), 0), "\n")
 	assert.Contains(t, plan, "nested loop over Users read once")
 }
+
+func TestAggregateInJoinConditionIsRefused(t *testing.T) {
+	_, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	_, err := db.Query("SELECT t.DisplayName, COUNT(*) FROM Teams t JOIN Channels c ON COUNT(*) > 0 GROUP BY t.DisplayName")
+	assert.ErrorContains(t, err, "COUNT() is not allowed here")
+}

@@ -132,6 +132,7 @@ func (s *scope) compileQuery(sel *sqlparser.Select, plan *Plan) error {
 		plan.agg.width = s.aggBase
 	}
 	plan.limit, plan.offset, err = s.limit(sel.Limit)
+	s.aggMode = false // join conditions, compiled next, are row-level like WHERE
 	return err
 }
 

@@ -25,7 +25,7 @@ func (it *scanIter) rowsOf(ctx context.Context, raw itemRaw) ([][]driver.Value, 
 	switch {
 	case t.Unnest != "":
 		return it.unnestRows(item)
-	case t.Nested != nil:
+	case t.Nested != nil && !it.scan.delta: // a delta function inlines no children
 		return it.nestedRows(ctx, item)
 	}
 	row, err := decodeRow(t, it.scan.needed, it.cur, item, nil)

@@ -231,3 +231,110 @@ func odataLiteral(typ schema.Type, v driver.Value) (string, bool) {
 	}
 	return "", false
 }
+
+// deltaFilter decides whether the table's delta function returns every
+// row the query wants, and if so gives its $filter: the query must AND
+// "RootsOnly IS NULL" (delta's rows) with a lower bound on the delta
+// column ("> v", ">= v", "v <" or BETWEEN v AND ...) later than the start
+// of delta's window at now. The tightest bound is sent as gt (a
+// millisecond earlier for an inclusive bound); the driver re-checks every
+// predicate, so rows Graph returns beyond the bound are dropped.
+func (s *scope) deltaFilter(t *schema.Table, preds []predicate, now time.Time) (string, bool) {
+	d := t.Delta
+	if d == nil {
+		return "", false
+	}
+	_, col, ok := t.Column(d.Column)
+	if !ok {
+		return "", false
+	}
+	roots := false
+	var lower time.Time
+	for _, p := range preds {
+		if s.isNullOf(t, p.expr, d.RootsOnly) {
+			roots = true
+		}
+		if b, ok := s.lowerBound(t, p.expr, col); ok && b.After(lower) {
+			lower = b
+		}
+	}
+	if !roots || lower.IsZero() || !lower.After(d.WindowStart(now)) {
+		return "", false
+	}
+	return col.FilterProperty() + " gt " + lower.UTC().Format(time.RFC3339Nano), true
+}
+
+// isNullOf matches "col IS NULL" on the table's column name.
+func (s *scope) isNullOf(t *schema.Table, e sqlparser.Expr, name string) bool {
+	for {
+		p, ok := e.(*sqlparser.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	is, ok := e.(*sqlparser.IsExpr)
+	if !ok || is.Operator != sqlparser.IsNullStr {
+		return false
+	}
+	c, ok := is.Expr.(*sqlparser.ColName)
+	if !ok || !strings.EqualFold(c.Name.String(), name) {
+		return false
+	}
+	if q := c.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
+		return false
+	}
+	return true
+}
+
+// lowerBound gives the exclusive lower bound a conjunct puts on col: v
+// for "col > v", just below v for "col >= v" and "col BETWEEN v AND w".
+func (s *scope) lowerBound(t *schema.Table, e sqlparser.Expr, col *schema.Column) (time.Time, bool) {
+	for {
+		p, ok := e.(*sqlparser.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	var target sqlparser.Expr
+	var op string
+	var value sqlparser.Expr
+	switch e := e.(type) {
+	case *sqlparser.ComparisonExpr:
+		op = odataComparisons[e.Operator]
+		target, value = e.Left, e.Right
+		if _, isCol := e.Left.(*sqlparser.ColName); !isCol {
+			target, value, op = e.Right, e.Left, mirrored[op]
+		}
+	case *sqlparser.RangeCond:
+		if e.Operator != sqlparser.BetweenStr {
+			return time.Time{}, false
+		}
+		target, value, op = e.Left, e.From, "ge"
+	default:
+		return time.Time{}, false
+	}
+	if op != "gt" && op != "ge" {
+		return time.Time{}, false
+	}
+	c, ok := target.(*sqlparser.ColName)
+	if !ok || !strings.EqualFold(c.Name.String(), col.Name) {
+		return time.Time{}, false
+	}
+	if q := c.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
+		return time.Time{}, false
+	}
+	values, ok := s.constants([]sqlparser.Expr{value})
+	if !ok {
+		return time.Time{}, false
+	}
+	bound, err := toTime(values[0])
+	if err != nil {
+		return time.Time{}, false
+	}
+	if op == "ge" {
+		bound = bound.Add(-time.Millisecond)
+	}
+	return bound, true
+}

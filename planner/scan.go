@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/teamsql/msteams/graph"
 	"github.com/teamsql/msteams/schema"
@@ -63,7 +64,8 @@ func (f ClientFetcher) ListLink(link string, header http.Header) Pager {
 // tableScan reads one table from Graph.
 type tableScan struct {
 	table       *schema.Table
-	listPath    string                    // ListPath or the KeyedPaths entry the bound keys select
+	listPath    string                    // ListPath, the KeyedPaths entry the bound keys select, or Delta.Path
+	delta       bool                      // listPath is the table's delta function: its rows only, no Nested rows
 	ordered     *schema.Column            // a column Graph must $orderby for its pushed $filter to apply
 	get         bool                      // one GET per key combination instead of a listing
 	bound       map[string][]driver.Value // key column -> values the query bound
@@ -114,15 +116,21 @@ func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, orderItems sqlpa
 		scan.get = true
 		pushedAll = false // Graph applies no $filter to a single entity
 	default:
+		if filter, ok := s.deltaFilter(t, preds, time.Now()); ok && scan.listPath == t.ListPath {
+			scan.listPath, scan.delta = t.Delta.Path, true
+			scan.query.Filter = filter
+		}
 		pushedAll, err = s.planListing(scan, preds, opts)
 	}
 	if err != nil {
 		return nil, err
 	}
 	s.planOrderAndLimit(scan, orderItems, plan, pushedAll, opts)
-	scan.query.Expand = t.Expand
-	if !t.NoSelect {
-		scan.query.Select = s.selectList(t)
+	if !scan.delta { // a delta function takes only $filter and $top
+		scan.query.Expand = t.Expand
+		if !t.NoSelect {
+			scan.query.Select = s.selectList(t)
+		}
 	}
 	scan.needed = s.neededColumns(t)
 	return scan, nil
@@ -154,21 +162,25 @@ func useGet(t *schema.Table, bound map[string][]driver.Value) bool {
 	return true
 }
 
-// planListing binds path keys and pushes what Graph can filter.
+// planListing binds path keys and pushes what Graph can filter. A delta
+// function keeps the one filter deltaFilter chose, and the driver
+// evaluates every other predicate.
 func (s *scope) planListing(scan *tableScan, preds []predicate, opts Options) (bool, error) {
-	pushedAll := true
+	pushedAll := !scan.delta
 	var filters []string
 	for i, p := range preds {
 		switch {
 		case p.key != "" && pathHasKey(scan.listPath, p.key) && bindingIndex(preds, p.key) == i:
 			scan.bound[p.key] = p.values
-		case p.filter != "" && s.orderAllows(scan, p.expr):
+		case !scan.delta && p.filter != "" && s.orderAllows(scan, p.expr):
 			filters = append(filters, p.filter)
 		default:
 			pushedAll = false
 		}
 	}
-	scan.query.Filter = strings.Join(filters, " and ")
+	if !scan.delta {
+		scan.query.Filter = strings.Join(filters, " and ")
+	}
 	return pushedAll, s.planParent(scan, missingKeys(scan.listPath, scan.bound), opts)
 }
 
@@ -386,6 +398,15 @@ func parseCondition(cond string) (sqlparser.Expr, error) {
 // $orderby along, whatever the query's ORDER BY.
 func (s *scope) planOrderAndLimit(scan *tableScan, items sqlparser.OrderBy, plan *Plan, pushedAll bool, opts Options) {
 	t := scan.table
+	if scan.delta {
+		// No $orderby; and the rows a delta function returns beyond the
+		// query's own make a LIMIT no $top.
+		scan.query.Top = t.Delta.MaxPageSize
+		if opts.PageSize > 0 && t.Delta.MaxPageSize > 0 {
+			scan.query.Top = min(opts.PageSize, t.Delta.MaxPageSize)
+		}
+		return
+	}
 	single := !scan.get && t.Batch == nil && scan.parent == nil && singleBinding(scan.bound)
 	orderPushed := len(items) == 0
 	if single && len(items) > 0 {

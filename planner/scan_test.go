@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -177,4 +178,65 @@ func TestMissingKeyErrorNamesSupplyingTable(t *testing.T) {
 	_, err = stmt.Plan(nil, Options{Catalog: cat})
 	require.ErrorIs(t, err, ErrMissingKey)
 	assert.ErrorContains(t, err, "a query on Channels needs TeamId: add WHERE TeamId = '...' or join Teams")
+}
+
+func TestChannelMessagesRecentRootsReadDelta(t *testing.T) {
+	now := time.Now().UTC()
+	recent := now.AddDate(0, 0, -30).Truncate(time.Second)
+	gt := recent.Format(time.RFC3339Nano)
+	base := "SELECT Id, ReplyToId FROM ChannelMessages WHERE TeamId = 't' AND ChannelId = 'c' AND "
+	delta := "GET /teams/t/channels/c/messages/delta?$filter=lastModifiedDateTime gt "
+	listing := "GET /teams/t/channels/c/messages?$expand=replies&$top=50"
+	cases := []struct {
+		where string
+		args  []driver.Value
+		want  string
+	}{
+		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{recent}, delta + gt + "&$top=50"},
+		{"LastModifiedDateTime > ? AND (ReplyToId IS NULL)", []driver.Value{gt}, delta + gt + "&$top=50"},
+		{"? < LastModifiedDateTime AND ReplyToId IS NULL ORDER BY LastModifiedDateTime DESC LIMIT 3", []driver.Value{recent}, delta + gt + "&$top=50"},
+		// >= and BETWEEN: gt a millisecond earlier; an upper bound is the driver's.
+		{"ReplyToId IS NULL AND LastModifiedDateTime >= ? AND LastModifiedDateTime < ?", []driver.Value{recent, now}, delta + recent.Add(-time.Millisecond).Format(time.RFC3339Nano) + "&$top=50"},
+		{"ReplyToId IS NULL AND LastModifiedDateTime BETWEEN ? AND ?", []driver.Value{recent, now}, delta + recent.Add(-time.Millisecond).Format(time.RFC3339Nano) + "&$top=50"},
+		// The tightest of several lower bounds.
+		{"ReplyToId IS NULL AND LastModifiedDateTime > '2000-01-01' AND LastModifiedDateTime > ?", []driver.Value{recent}, delta + gt + "&$top=50"},
+		// Not delta: replies wanted, no lower bound, a bound outside the
+		// window or within its safety margin, an OR, another column.
+		{"LastModifiedDateTime > ?", []driver.Value{recent}, listing},
+		{"ReplyToId IS NOT NULL AND LastModifiedDateTime > ?", []driver.Value{recent}, listing},
+		{"ReplyToId IS NULL AND LastModifiedDateTime < ?", []driver.Value{recent}, listing},
+		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -9, 0)}, listing},
+		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -8, 3)}, listing},
+		{"(ReplyToId IS NULL OR Id = 'x') AND LastModifiedDateTime > ?", []driver.Value{recent}, listing},
+		{"ReplyToId IS NULL AND (LastModifiedDateTime > ? OR Id = 'x')", []driver.Value{recent}, listing},
+		{"ReplyToId IS NULL AND CreatedDateTime > ?", []driver.Value{recent}, listing},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, plan(t, base+c.where, c.args...).Explain()[0], c.where)
+	}
+
+	// Fan-out and IN keep working: the delta path takes the listing's keys.
+	lines := plan(t, "SELECT Id FROM ChannelMessages WHERE TeamId = 't' AND ReplyToId IS NULL AND LastModifiedDateTime > ?", recent).Explain()
+	assert.Contains(t, lines, "  GET /teams/{TeamId}/channels/{ChannelId}/messages/delta?$filter=lastModifiedDateTime gt "+gt+"&$top=50", strings.Join(lines, "\n"))
+	lines = plan(t, "SELECT Id FROM ChannelMessages WHERE TeamId = 't' AND ChannelId IN ('c1', 'c2') AND ReplyToId IS NULL AND LastModifiedDateTime > ?", recent).Explain()
+	assert.Equal(t, []string{
+		"GET /teams/t/channels/c1/messages/delta?$filter=lastModifiedDateTime gt " + gt + "&$top=50",
+		"GET /teams/t/channels/c2/messages/delta?$filter=lastModifiedDateTime gt " + gt + "&$top=50",
+	}, lines[:2])
+	lines = plan(t, "SELECT m.Id FROM Channels c JOIN ChannelMessages m ON m.TeamId = c.TeamId AND m.ChannelId = c.Id WHERE c.TeamId = 't' AND m.ReplyToId IS NULL AND m.LastModifiedDateTime > ?", recent).Explain()
+	assert.Contains(t, strings.Join(lines, "\n"), "/messages/delta?$filter=lastModifiedDateTime gt "+gt)
+
+	// Rows: delta items only, never their (absent in Graph) replies; the
+	// driver drops what Graph returns beyond the query's predicates.
+	f := &richFake{fakeGraph: &fakeGraph{pageSize: 2, collections: map[string][]string{
+		"/teams/t/channels/c/messages/delta": {
+			`{"id":"old","replyToId":null,"lastModifiedDateTime":"2000-01-01T00:00:00Z"}`,
+			`{"id":"m1","replyToId":null,"lastModifiedDateTime":"` + recent.Add(time.Hour).Format(time.RFC3339) + `","replies":[{"id":"r1","replyToId":"m1"}]}`,
+			`{"id":"m2","replyToId":null,"lastModifiedDateTime":"` + recent.Add(2*time.Hour).Format(time.RFC3339) + `"}`,
+		},
+	}}}
+	rows := collect(t, plan(t, base+"ReplyToId IS NULL AND LastModifiedDateTime > ? ORDER BY Id DESC", recent), f)
+	assert.Equal(t, [][]driver.Value{{"m2", nil}, {"m1", nil}}, rows)
+	require.Len(t, f.requests, 1)
+	assert.Equal(t, delta+gt+"&$top=50", strings.ReplaceAll(f.requests[0], "%20", " "))
 }

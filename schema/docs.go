@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Markdown renders the catalog as docs/tables.md, so the documentation is
@@ -59,9 +60,23 @@ func writeRequests(b *strings.Builder, t *Table) {
 		fmt.Fprintf(b, "; one row by key: `GET %s`", t.GetPath)
 	}
 	b.WriteString("\n")
+	writeDelta(b, t)
 	if t.NoSelect {
 		b.WriteString("- Graph does not support `$select` here: whole items are read\n")
 	}
+}
+
+// writeDelta says when the delta function replaces the listing.
+func writeDelta(b *strings.Builder, t *Table) {
+	d := t.Delta
+	if d == nil {
+		return
+	}
+	_, col, _ := t.Column(d.Column)
+	fmt.Fprintf(b, "- Graph, for recently changed rows: `GET %s?$filter=%s gt {time}` instead of the listing when the WHERE clause has "+
+		"`%s IS NULL` and `%s >` or `>=` a time later than %d months (less %d days) ago, ANDed with the rest; "+
+		"it returns only those rows, without nested rows, up to %d a request; every predicate (`<` and `<=` included) is still checked by the driver\n",
+		d.Path, col.FilterProperty(), d.RootsOnly, d.Column, d.WindowMonths, int(DeltaMargin/(24*time.Hour)), d.MaxPageSize)
 }
 
 func expandOption(t *Table) string {
@@ -113,6 +128,9 @@ func pushdown(t *Table, col *Column) string {
 	}
 	if f := col.Filter.Describe(); f != "" && col.FilterNeedsOrder {
 		parts[len(parts)-1] = f + " (sent with $orderby on the same column)"
+	}
+	if d := t.Delta; d != nil && strings.EqualFold(d.Column, col.Name) {
+		parts = append(parts, fmt.Sprintf(">, >= with %s IS NULL, within %d months (delta function)", d.RootsOnly, d.WindowMonths))
 	}
 	switch {
 	case col.SortDescOnly:

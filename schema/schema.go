@@ -202,6 +202,37 @@ type Table struct {
 	// Batch reads the table with POST requests that take the values of a
 	// key column in the body, instead of listing a collection.
 	Batch *Batch
+	// Delta is a delta function that serves queries for recently changed
+	// rows in place of the listing, when it returns the same rows.
+	Delta *DeltaRead
+}
+
+// DeltaRead is a Graph delta function (GET .../messages/delta) that can
+// stand in for a table's listing. It returns only some of the rows (those
+// where RootsOnly IS NULL), unexpanded, changed within the last
+// WindowMonths months, and filters only with "Column gt value". The
+// planner uses it when a query asks for no more than that: its WHERE
+// clause has the conjuncts "RootsOnly IS NULL" and "Column > v" (or >=,
+// sent as gt a millisecond earlier) with v later than now minus
+// WindowMonths plus DeltaMargin. The path keys are bound or enumerated
+// from the Parent as for ListPath, no Nested rows are made, and the driver
+// still evaluates the whole WHERE clause (an upper bound included).
+type DeltaRead struct {
+	Path         string // the delta function's path, with exactly ListPath's keys
+	Column       string // the Datetime column Graph filters with gt, e.g. "LastModifiedDateTime"
+	RootsOnly    string // the column that is NULL on every row delta returns, e.g. "ReplyToId"
+	WindowMonths int    // how far back delta reaches, e.g. 8
+	MaxPageSize  int    // Graph's $top cap for the delta function
+}
+
+// DeltaMargin is kept between a query's lower bound and the start of a
+// delta function's window, so that rows near the window's edge, which
+// Graph approximates, are never missed.
+const DeltaMargin = 7 * 24 * time.Hour
+
+// WindowStart is the earliest lower bound the delta function serves at now.
+func (d *DeltaRead) WindowStart(now time.Time) time.Time {
+	return now.AddDate(0, -d.WindowMonths, 0).Add(DeltaMargin)
 }
 
 // NestedRows describes child items inlined in their parent item, as
@@ -355,10 +386,37 @@ func validateShape(t *Table) error {
 			return fmt.Errorf("schema: %s: a batch needs a path, a body property and MaxKeys > 0", t.Name)
 		}
 	}
+	if err := validateDelta(t); err != nil {
+		return err
+	}
 	for _, col := range t.Columns {
 		if col.FromItem && t.Unnest == "" {
 			return fmt.Errorf("schema: %s.%s: FromItem only applies to a table that unnests an array", t.Name, col.Name)
 		}
+	}
+	return nil
+}
+
+// validateDelta checks that a delta function can replace the listing.
+func validateDelta(t *Table) error {
+	d := t.Delta
+	if d == nil {
+		return nil
+	}
+	if t.Batch != nil || t.Unnest != "" {
+		return fmt.Errorf("schema: %s: a delta function replaces a plain listing", t.Name)
+	}
+	if strings.Join(PathKeys(d.Path), ",") != strings.Join(PathKeys(t.ListPath), ",") {
+		return fmt.Errorf("schema: %s: delta path %s must have the list path's keys", t.Name, d.Path)
+	}
+	if _, col, ok := t.Column(d.Column); !ok || col.Type != Datetime || col.Property == "" {
+		return fmt.Errorf("schema: %s: delta column %s must be a Graph datetime property", t.Name, d.Column)
+	}
+	if _, col, ok := t.Column(d.RootsOnly); !ok || !col.Nullable {
+		return fmt.Errorf("schema: %s: delta's RootsOnly column %s must be nullable", t.Name, d.RootsOnly)
+	}
+	if d.WindowMonths <= 0 || d.MaxPageSize < 0 {
+		return fmt.Errorf("schema: %s: a delta function needs WindowMonths > 0 and MaxPageSize >= 0", t.Name)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -30,6 +31,10 @@ func TestCatalogRejectsBrokenTables(t *testing.T) {
 		"nest and unnest":    {Name: "F", ListPath: "/f", Nested: &NestedRows{Property: "r"}, Unnest: "a"},
 		"batch key not key":  {Name: "G", ListPath: "/g", Columns: []Column{{Name: "Id"}}, Batch: &Batch{Path: "/g", KeyColumn: "Id", BodyProperty: "ids", MaxKeys: 1}},
 		"from item alone":    {Name: "H", ListPath: "/h", Columns: []Column{{Name: "X", FromItem: true}}},
+		"delta other keys":   deltaTable(func(d *DeltaRead) { d.Path = "/i/delta" }),
+		"delta not datetime": deltaTable(func(d *DeltaRead) { d.Column = "R" }),
+		"delta no window":    deltaTable(func(d *DeltaRead) { d.WindowMonths = 0 }),
+		"delta roots column": deltaTable(func(d *DeltaRead) { d.RootsOnly = "Nope" }),
 	}
 	for name, tbl := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -49,4 +54,22 @@ func TestSupplierNamesListingTable(t *testing.T) {
 	require.Equal(t, "Users", Default.Supplier(chats, "UserId"))
 	msgs, _ := Default.Table("ChannelMessages")
 	require.Equal(t, "Channels", Default.Supplier(msgs, "ChannelId"))
+}
+
+// deltaTable is a valid table with a delta function, broken by change.
+func deltaTable(change func(*DeltaRead)) *Table {
+	d := &DeltaRead{Path: "/i/{K}/delta", Column: "M", RootsOnly: "R", WindowMonths: 8, MaxPageSize: 50}
+	change(d)
+	return &Table{Name: "I", ListPath: "/i/{K}", Delta: d, Columns: []Column{
+		{Name: "K", Type: String, Key: true}, {Name: "M", Type: Datetime, Property: "m"}, {Name: "R", Type: String, Property: "r", Nullable: true},
+	}}
+}
+
+func TestDeltaWindowStartKeepsAMargin(t *testing.T) {
+	_, err := NewCatalog(deltaTable(func(*DeltaRead) {}))
+	require.NoError(t, err)
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	msgs, _ := Default.Table("ChannelMessages")
+	require.NotNil(t, msgs.Delta)
+	require.Equal(t, time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC), msgs.Delta.WindowStart(now))
 }

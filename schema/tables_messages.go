@@ -44,7 +44,9 @@ var channelMessages = &Table{
 	Name: "ChannelMessages",
 	Doc: "Messages of each channel with their replies (GET /teams/{TeamId}/channels/{ChannelId}/messages?$expand=replies): " +
 		"a root message's row is followed by its replies' rows, which have ReplyToId set. Replies beyond those Graph inlines are read " +
-		"through replies@odata.nextLink. Graph supports no $filter or $orderby here, so every predicate and ORDER BY runs in the driver. " +
+		"through replies@odata.nextLink. Graph supports no $filter or $orderby on this listing, so every predicate and ORDER BY runs in the driver, " +
+		"except that a query for root messages changed recently (ReplyToId IS NULL AND LastModifiedDateTime > a time within the last 8 months) " +
+		"reads Graph's delta function instead, which filters by lastModifiedDateTime and returns root messages only. " +
 		"Without TeamId and ChannelId the driver walks every team's channels.",
 	Permission:  "ChannelMessage.Read.All",
 	ListPath:    "/teams/{TeamId}/channels/{ChannelId}/messages",
@@ -53,6 +55,16 @@ var channelMessages = &Table{
 	Expand:      "replies",
 	NoSelect:    true,
 	Nested:      &NestedRows{Property: "replies", NextLinkProperty: "replies@odata.nextLink", KeyColumn: "ReplyToId"},
+	// https://learn.microsoft.com/graph/api/chatmessage-delta: root
+	// messages of the last eight months; $filter only lastModifiedDateTime
+	// gt; $top up to 50.
+	Delta: &DeltaRead{
+		Path:         "/teams/{TeamId}/channels/{ChannelId}/messages/delta",
+		Column:       "LastModifiedDateTime",
+		RootsOnly:    "ReplyToId",
+		WindowMonths: 8,
+		MaxPageSize:  50,
+	},
 	Columns: messageColumns(
 		Column{Name: "Id", Type: String, Property: "id", Key: true},
 		Column{Name: "TeamId", Type: String, Key: true, Doc: "The team (from the request path)."},

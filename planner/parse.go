@@ -42,9 +42,9 @@ func Parse(sql string) (*Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := sqlparser.Parse(text)
+	stmt, err := parseSQL(text)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, err
 	}
 	sel, err := asSelect(stmt)
 	if err != nil {
@@ -78,6 +78,22 @@ func describedTable(query string) string {
 	}
 	name, _, _ := strings.Cut(after, "'")
 	return name
+}
+
+// parseSQL runs the parser, turning its panics on some malformed input
+// (e.g. the MySQL comment "/*!*/", found by fuzzing) into syntax errors:
+// bad SQL must never crash the program using the driver.
+func parseSQL(text string) (stmt sqlparser.Statement, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stmt, err = nil, fmt.Errorf("SQL syntax error: the statement could not be parsed (%v)", r)
+		}
+	}()
+	stmt, err = sqlparser.Parse(text)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	return stmt, nil
 }
 
 func syntaxError(err error) error {

@@ -301,3 +301,8 @@ func TestExplainBatchIsOneLine(t *testing.T) {
 		"driver: filter rows with the WHERE clause",
 	}, p.Explain())
 }
+
+func TestParserPanicsBecomeSyntaxErrors(t *testing.T) {
+	_, err := Parse("/*!*/")
+	assert.ErrorContains(t, err, "SQL syntax error")
+}

@@ -1,9 +1,11 @@
 package msteams_test
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -255,4 +257,133 @@ func TestChannelMessagesFollowReplyLinks(t *testing.T) {
 		}
 	}
 	assert.Greater(t, followed, 0, "replies beyond the inline two are read through replies@odata.nextLink")
+}
+
+// TestChannelMessagesRecentRootsReadDelta: root messages changed since a
+// recent time come from Graph's delta function, with the same rows the
+// listing gives; older bounds and queries that want replies list.
+func TestChannelMessagesRecentRootsReadDelta(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	team := firstIDs(t, queryStrings(t, db, "SELECT Id FROM Teams ORDER BY DisplayName"), 1)[0]
+	channels := queryStrings(t, db, "SELECT Id FROM Channels WHERE TeamId = ? ORDER BY DisplayName", team)
+	require.GreaterOrEqual(t, len(channels), 2)
+	channel := channels[0][0]
+
+	// The demo data ends at graphtest.Epoch, outside delta's window: add
+	// recent roots (one edited late, one with a reply) and an old one.
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	day := 24 * time.Hour
+	user := srv.Tenant().Users()[0].ID
+	add := func(channel string, m graphtest.Message) graphtest.Message {
+		m.FromUserID = user
+		added, err := srv.Tenant().AddChannelMessage(team, channel, m)
+		require.NoError(t, err)
+		return added
+	}
+	add(channel, graphtest.Message{CreatedDateTime: now.Add(-300 * day), BodyContent: "old"})
+	early := add(channel, graphtest.Message{CreatedDateTime: now.Add(-60 * day), BodyContent: "before the bound"})
+	edited := add(channel, graphtest.Message{CreatedDateTime: now.Add(-70 * day), LastEditedDateTime: now.Add(-2 * day), BodyContent: "edited"})
+	mid := add(channel, graphtest.Message{CreatedDateTime: now.Add(-20 * day), BodyContent: "recent"})
+	late := add(channel, graphtest.Message{CreatedDateTime: now.Add(-5 * day), BodyContent: "recent too"})
+	_, err := srv.Tenant().AddReply(team, channel, mid.ID, graphtest.Message{CreatedDateTime: now.Add(-4 * day), FromUserID: user, BodyContent: "a reply"})
+	require.NoError(t, err)
+	other := add(channels[1][0], graphtest.Message{CreatedDateTime: now.Add(-3 * day), BodyContent: "another channel"})
+	bound := now.Add(-30 * day)
+
+	ids := func(query string, args ...any) []string {
+		t.Helper()
+		var out []string
+		for _, r := range queryStrings(t, db, query, args...) {
+			out = append(out, r[0])
+		}
+		sort.Strings(out)
+		return out
+	}
+	deltaReqs := func() (delta, listing []graphtest.Request) {
+		for _, r := range graphRequests(srv) {
+			switch {
+			case strings.HasSuffix(r.Path, "/messages/delta"):
+				delta = append(delta, r)
+			case strings.HasSuffix(r.Path, "/messages"):
+				listing = append(listing, r)
+			}
+		}
+		return delta, listing
+	}
+	const keys = "SELECT Id FROM ChannelMessages WHERE TeamId = ? AND ChannelId = ? AND "
+
+	// The listing's answer, with the root condition in a form delta's rule
+	// does not recognise.
+	srv.ResetRequests()
+	want := ids(keys+"COALESCE(ReplyToId, '') = '' AND LastModifiedDateTime > ? AND CONCAT(Id, '') = Id", team, channel, bound)
+	delta, listing := deltaReqs()
+	require.Empty(t, delta, describeRequests(graphRequests(srv)))
+	require.NotEmpty(t, listing)
+	assert.ElementsMatch(t, []string{edited.ID, mid.ID, late.ID}, want)
+
+	srv.ResetRequests()
+	got := ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime > ?", team, channel, bound)
+	delta, listing = deltaReqs()
+	assert.Empty(t, listing, describeRequests(graphRequests(srv)))
+	require.Len(t, delta, 1, describeRequests(graphRequests(srv)))
+	assert.True(t, strings.HasSuffix(delta[0].Path, "/teams/"+team+"/channels/"+channel+"/messages/delta"), delta[0].Path)
+	assert.Equal(t, "lastModifiedDateTime gt "+bound.Format(time.RFC3339Nano), delta[0].Query.Get("$filter"))
+	assert.Equal(t, "50", delta[0].Query.Get("$top"))
+	assert.Empty(t, delta[0].Query.Get("$expand"))
+	assert.Equal(t, want, got)
+
+	// Other predicates run in the driver as before; >= is inclusive;
+	// an upper bound is the driver's.
+	assert.Equal(t, want, ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime > ? AND CONCAT(Id, '') = Id", team, channel, bound))
+	srv.ResetRequests()
+	assert.Equal(t, ids(keys+"COALESCE(ReplyToId, '') = '' AND LastModifiedDateTime >= ?", team, channel, mid.CreatedDateTime),
+		ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime >= ?", team, channel, mid.CreatedDateTime))
+	delta, _ = deltaReqs()
+	require.Len(t, delta, 1)
+	assert.Equal(t, "lastModifiedDateTime gt "+mid.CreatedDateTime.Add(-time.Millisecond).Format(time.RFC3339Nano), delta[0].Query.Get("$filter"))
+	assert.Equal(t, []string{mid.ID}, ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime > ? AND LastModifiedDateTime < ?", team, channel, bound, now.Add(-10*day)))
+
+	// Delta pages like the listing.
+	paged := openDB(t, dsn+";Pagesize=1")
+	srv.ResetRequests()
+	assert.Equal(t, want, func() []string {
+		var out []string
+		for _, r := range queryStrings(t, paged, keys+"ReplyToId IS NULL AND LastModifiedDateTime > ?", team, channel, bound) {
+			out = append(out, r[0])
+		}
+		sort.Strings(out)
+		return out
+	}())
+	delta, _ = deltaReqs()
+	assert.Len(t, delta, len(want), "a page a row:\n%s", describeRequests(graphRequests(srv)))
+
+	// Fan-out over the team's channels reads each channel's delta.
+	srv.ResetRequests()
+	fanned := ids("SELECT Id FROM ChannelMessages WHERE TeamId = ? AND ReplyToId IS NULL AND LastModifiedDateTime > ?", team, bound)
+	delta, listing = deltaReqs()
+	assert.Empty(t, listing)
+	assert.Len(t, delta, len(channels), describeRequests(graphRequests(srv)))
+	assert.ElementsMatch(t, append(want, other.ID), fanned)
+
+	// EXPLAIN shows the delta request.
+	plan := queryStrings(t, db, "EXPLAIN "+keys+"ReplyToId IS NULL AND LastModifiedDateTime > ?", team, channel, bound)
+	assert.Contains(t, plan[0][0], "/messages/delta?$filter=lastModifiedDateTime gt "+bound.Format(time.RFC3339Nano))
+
+	// Not delta: a bound older than the window, or replies wanted.
+	old := now.AddDate(0, -9, 0)
+	srv.ResetRequests()
+	assert.Equal(t, ids(keys+"COALESCE(ReplyToId, '') = '' AND LastModifiedDateTime > ?", team, channel, old),
+		ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime > ?", team, channel, old))
+	delta, listing = deltaReqs()
+	assert.Empty(t, delta, describeRequests(graphRequests(srv)))
+	assert.NotEmpty(t, listing)
+	assert.Contains(t, ids(keys+"ReplyToId IS NULL AND LastModifiedDateTime > ?", team, channel, old), early.ID)
+
+	srv.ResetRequests()
+	withReplies := ids(keys+"LastModifiedDateTime > ?", team, channel, bound)
+	delta, listing = deltaReqs()
+	assert.Empty(t, delta, describeRequests(graphRequests(srv)))
+	assert.NotEmpty(t, listing)
+	assert.Len(t, withReplies, len(want)+1, "the reply too")
 }

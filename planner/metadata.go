@@ -145,28 +145,12 @@ func sysTableColumns(opts Options) [][]driver.Value {
 	for _, t := range allTables(opts) {
 		for i, c := range t.Columns {
 			rows = append(rows, []driver.Value{catalogName, schemaName, t.Name, c.Name, c.Type.DatabaseTypeName(), int64(i + 1),
-				c.Nullable, c.Key, true, nullIfEmpty(pushdownText(t, &c)), nullIfEmpty(c.Property), nullIfEmpty(c.Doc)})
+				c.Nullable, c.Key, true, nullIfEmpty(t.Pushdown(&c)), nullIfEmpty(c.Property), nullIfEmpty(c.Doc)})
 		}
 	}
 	return rows
 }
 
-// pushdownText says which predicates on a column Graph evaluates.
-func pushdownText(t *schema.Table, c *schema.Column) string {
-	var parts []string
-	for _, k := range schema.PathKeys(t.ListPath) {
-		if k == c.Name {
-			parts = append(parts, "= and IN (path)")
-		}
-	}
-	if f := c.Filter.Describe(); f != "" {
-		parts = append(parts, f)
-	}
-	if c.Sortable {
-		parts = append(parts, "ORDER BY")
-	}
-	return strings.Join(parts, "; ")
-}
 
 func sysKeyColumns(opts Options) [][]driver.Value {
 	var rows [][]driver.Value

@@ -41,7 +41,7 @@ func writeTable(b *strings.Builder, t *Table) {
 	writeRowShape(b, t)
 	b.WriteString("\n| Column | Type | Key | Nullable | Graph property | Pushed to Graph | Notes |\n|---|---|---|---|---|---|---|\n")
 	for _, col := range t.Columns {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", col.Name, col.Type, yes(col.Key), yes(col.Nullable), property(&col), pushdown(t, &col), col.Doc)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", col.Name, col.Type, yes(col.Key), yes(col.Nullable), property(&col), t.Pushdown(&col), col.Doc)
 	}
 	b.WriteString("\n")
 }
@@ -106,7 +106,9 @@ func writeRowShape(b *strings.Builder, t *Table) {
 	}
 }
 
-func pushdown(t *Table, col *Column) string {
+// Pushdown says which predicates on col Graph evaluates, for docs and
+// the sys_tablecolumns and DESCRIBE metadata.
+func (t *Table) Pushdown(col *Column) string {
 	var parts []string
 	if t.Batch != nil && strings.EqualFold(t.Batch.KeyColumn, col.Name) {
 		parts = append(parts, fmt.Sprintf("= and IN (request body, %d a request)", t.Batch.MaxKeys))

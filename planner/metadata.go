@@ -151,7 +151,6 @@ func sysTableColumns(opts Options) [][]driver.Value {
 	return rows
 }
 
-
 func sysKeyColumns(opts Options) [][]driver.Value {
 	var rows [][]driver.Value
 	for _, t := range opts.catalog().Tables() {

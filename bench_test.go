@@ -12,16 +12,7 @@ import (
 // replies, decoded into rows) from the emulator: the cost of the driver's
 // read path per query, with rows/s reported.
 func BenchmarkScanChannelMessages(b *testing.B) {
-	srv, err := graphtest.NewServer(graphtest.Options{TLS: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	db, err := sql.Open("msteams", servicePrincipalDSN(srv))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := benchDB(b)
 	ctx := context.Background()
 	var team string
 	if err := db.QueryRowContext(ctx, "SELECT Id FROM Teams WHERE DisplayName = 'Engineering'").Scan(&team); err != nil {
@@ -48,16 +39,7 @@ func BenchmarkScanChannelMessages(b *testing.B) {
 // BenchmarkJoinGroupBy is the BI query: a nested-loop join and a
 // GROUP BY over every team.
 func BenchmarkJoinGroupBy(b *testing.B) {
-	srv, err := graphtest.NewServer(graphtest.Options{TLS: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	db, err := sql.Open("msteams", servicePrincipalDSN(srv))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := benchDB(b)
 	for b.Loop() {
 		r, err := db.Query("SELECT t.DisplayName, COUNT(*) FROM Teams t JOIN Channels c ON c.TeamId = t.Id GROUP BY t.DisplayName ORDER BY 2 DESC")
 		if err != nil {
@@ -67,4 +49,20 @@ func BenchmarkJoinGroupBy(b *testing.B) {
 		}
 		r.Close()
 	}
+}
+
+// benchDB connects to a fresh demo emulator for a benchmark.
+func benchDB(b *testing.B) *sql.DB {
+	b.Helper()
+	srv, err := graphtest.NewServer(graphtest.Options{TLS: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Close)
+	db, err := sql.Open("msteams", servicePrincipalDSN(srv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
 }

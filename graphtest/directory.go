@@ -206,17 +206,8 @@ var presenceSpec = &resourceSpec{
 }
 
 func (s *Server) getUserPresence(c *graphCall) {
-	userID := c.params["user"]
-	if userID == "" {
-		if !c.token.delegated() {
-			c.fail(badRequest("/me request is only valid with delegated authentication flow."))
-			return
-		}
-		userID = c.token.userID
-	}
-	u, ok := s.tenant.User(userID)
+	u, ok := s.targetUser(c, errMeNeedsDelegation)
 	if !ok {
-		c.fail(userNotFound(userID))
 		return
 	}
 	serveEntity(c, presenceSpec, fmt.Sprintf("users('%s')/presence", u.ID), presenceJSON(u.ID, s.presenceFor(u.ID)))
@@ -479,17 +470,8 @@ var joinedTeamSpec = &resourceSpec{
 }
 
 func (s *Server) listJoinedTeams(c *graphCall) {
-	userID := c.params["user"]
-	if userID == "" {
-		if !c.token.delegated() {
-			c.fail(badRequest("/me request is only valid with delegated authentication flow."))
-			return
-		}
-		userID = c.token.userID
-	}
-	u, ok := s.tenant.User(userID)
+	u, ok := s.targetUser(c, errMeNeedsDelegation)
 	if !ok {
-		c.fail(userNotFound(userID))
 		return
 	}
 	var items []map[string]any

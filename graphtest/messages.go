@@ -345,31 +345,34 @@ func findThread(threads []channelThread, id string) (channelThread, bool) {
 	return channelThread{}, false
 }
 
-func (s *Server) getChannelMessage(c *graphCall) {
+// lookupThread finds the {message} thread of /teams/{team}/channels/{channel},
+// answering 404 itself when there is none.
+func (s *Server) lookupThread(c *graphCall) (channelThread, messageScope, bool) {
 	threads, ok := s.lookupChannel(c)
 	if !ok {
-		return
+		return channelThread{}, messageScope{}, false
 	}
 	th, ok := findThread(threads, c.params["message"])
 	if !ok {
 		c.fail(messageNotFound(c.params["message"]))
+		return channelThread{}, messageScope{}, false
+	}
+	return th, messageScope{teamID: c.params["team"], channelID: c.params["channel"]}, true
+}
+
+func (s *Server) getChannelMessage(c *graphCall) {
+	th, scope, ok := s.lookupThread(c)
+	if !ok {
 		return
 	}
-	scope := messageScope{teamID: c.params["team"], channelID: c.params["channel"]}
 	serveEntity(c, channelMessageSpec, channelContext(scope.teamID, scope.channelID), s.messageJSON(th.root, scope))
 }
 
 func (s *Server) listReplies(c *graphCall) {
-	threads, ok := s.lookupChannel(c)
+	th, scope, ok := s.lookupThread(c)
 	if !ok {
 		return
 	}
-	th, ok := findThread(threads, c.params["message"])
-	if !ok {
-		c.fail(messageNotFound(c.params["message"]))
-		return
-	}
-	scope := messageScope{teamID: c.params["team"], channelID: c.params["channel"]}
 	items := make([]map[string]any, 0, len(th.replies))
 	for i := len(th.replies) - 1; i >= 0; i-- {
 		items = append(items, s.messageJSON(th.replies[i], scope))
@@ -378,16 +381,10 @@ func (s *Server) listReplies(c *graphCall) {
 }
 
 func (s *Server) getReply(c *graphCall) {
-	threads, ok := s.lookupChannel(c)
+	th, scope, ok := s.lookupThread(c)
 	if !ok {
 		return
 	}
-	th, ok := findThread(threads, c.params["message"])
-	if !ok {
-		c.fail(messageNotFound(c.params["message"]))
-		return
-	}
-	scope := messageScope{teamID: c.params["team"], channelID: c.params["channel"]}
 	for _, r := range th.replies {
 		if r.ID == c.params["reply"] {
 			serveEntity(c, replySpec, channelContext(scope.teamID, scope.channelID)+fmt.Sprintf("('%s')/replies", th.root.ID), s.messageJSON(r, scope))
@@ -477,17 +474,8 @@ func (s *Server) chatJSON(rec chatRecord, viewer string) map[string]any {
 // listChats serves /chats and /me/chats (the signed-in user's chats; Graph
 // refuses app-only tokens) and /users/{id}/chats.
 func (s *Server) listChats(c *graphCall) {
-	userID := c.params["user"]
-	if userID == "" {
-		if !c.token.delegated() {
-			c.fail(appOnlyNotSupported())
-			return
-		}
-		userID = c.token.userID
-	}
-	u, ok := s.tenant.User(userID)
+	u, ok := s.targetUser(c, appOnlyNotSupported())
 	if !ok {
-		c.fail(userNotFound(userID))
 		return
 	}
 	var items []map[string]any

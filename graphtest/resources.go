@@ -291,14 +291,31 @@ func (s *Server) getUser(c *graphCall) {
 }
 
 func (s *Server) getMe(c *graphCall) {
-	if !c.token.delegated() {
-		c.fail(badRequest("/me request is only valid with delegated authentication flow."))
-		return
-	}
-	u, ok := s.tenant.User(c.token.userID)
+	u, ok := s.targetUser(c, errMeNeedsDelegation)
 	if !ok {
-		c.fail(userNotFound(c.token.userID))
 		return
 	}
 	serveEntity(c, userSpec, "users", userJSON(u))
+}
+
+// errMeNeedsDelegation is Graph's answer to /me with an app-only token.
+var errMeNeedsDelegation = badRequest("/me request is only valid with delegated authentication flow.")
+
+// targetUser resolves the {user} of /users/{user}/... or, for /me/...,
+// the signed-in user; an app-only token on /me gets appOnly. It answers
+// the error itself and reports false when there is no such user.
+func (s *Server) targetUser(c *graphCall, appOnly *graphError) (User, bool) {
+	userID := c.params["user"]
+	if userID == "" {
+		if !c.token.delegated() {
+			c.fail(appOnly)
+			return User{}, false
+		}
+		userID = c.token.userID
+	}
+	u, ok := s.tenant.User(userID)
+	if !ok {
+		c.fail(userNotFound(userID))
+	}
+	return u, ok
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/url"
 	"strings"
+
+	"github.com/teamsql/msteams/internal/rawjson"
 )
 
 // Page is one page of a Graph collection.
@@ -100,6 +102,9 @@ func decodePage(body []byte) (*Page, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &Page{}, nil
 	}
+	if page, ok := splitPage(body); ok {
+		return page, nil
+	}
 	var raw rawPage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, fmt.Errorf("response is not a Graph collection (JSON with a \"value\" array): %v", err)
@@ -121,4 +126,26 @@ func (p *Pager) All(ctx context.Context) ([]json.RawMessage, error) {
 		}
 		items = append(items, page.Items...)
 	}
+}
+
+// splitPage reads a page without copying its items (see package rawjson);
+// anything unexpected falls back to encoding/json for its error.
+func splitPage(body []byte) (*Page, bool) {
+	members, ok := rawjson.SplitObject(body)
+	if !ok {
+		return nil, false
+	}
+	page := &Page{}
+	if v, present := members["value"]; present {
+		if page.Items, ok = rawjson.SplitArray(v); !ok {
+			return nil, false
+		}
+	}
+	if v, present := members["@odata.nextLink"]; present && json.Unmarshal(v, &page.NextLink) != nil {
+		return nil, false
+	}
+	if v, present := members["@odata.count"]; present && json.Unmarshal(v, &page.Count) != nil {
+		return nil, false
+	}
+	return page, true
 }

@@ -9,11 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teamsql/msteams/internal/rawjson"
 	"github.com/teamsql/msteams/schema"
 )
 
 // decodeItem parses one Graph item as an object of raw properties.
 func decodeItem(t *schema.Table, raw []byte) (map[string]json.RawMessage, error) {
+	if item, ok := rawjson.SplitObject(raw); ok {
+		return item, nil
+	}
 	var item map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &item); err != nil {
 		return nil, fmt.Errorf("decoding a %s item from Graph: %w", t.Name, err)

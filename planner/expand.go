@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/teamsql/msteams/internal/rawjson"
 	"github.com/teamsql/msteams/schema"
 )
 
@@ -126,6 +127,9 @@ func (it *scanIter) followLink(ctx context.Context, item map[string]json.RawMess
 func decodeArray(t *schema.Table, property string, raw json.RawMessage) ([]json.RawMessage, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
+	}
+	if out, ok := rawjson.SplitArray(raw); ok {
+		return out, nil
 	}
 	var out []json.RawMessage
 	if err := json.Unmarshal(raw, &out); err != nil {

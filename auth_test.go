@@ -32,6 +32,14 @@ import (
 )
 
 // delegatedDSN is an AzureAD connection string for the emulator's app.
+var memoryStores atomic.Int64
+
+// memoryStore names a fresh in-memory token store, so that tests (and
+// repeated runs with -count) never see each other's tokens.
+func memoryStore(name string) string {
+	return fmt.Sprintf("memory://%s-%d", name, memoryStores.Add(1))
+}
+
 func delegatedDSN(srv *graphtest.Server, extra string) string {
 	return fmt.Sprintf("AuthScheme=AzureAD;AzureTenant=%s;OAuthClientId=%s;%s;%s", srv.TenantID(), srv.ClientID(), endpoints(srv), extra)
 }
@@ -171,7 +179,7 @@ func TestGetAndRefreshSignsInAgainWhenTheRefreshTokenIsRevoked(t *testing.T) {
 	isolateConfigDir(t)
 	srv, _ := emulator(t, graphtest.Options{})
 	opened := fakeBrowser(t, srv, "")
-	location := "memory://revoked-getandrefresh"
+	location := memoryStore("revoked-getandrefresh")
 	seedStore(t, srv, location, -time.Minute)
 	srv.RevokeRefreshTokens()
 	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=GETANDREFRESH;CallbackURL="+freeCallbackURL(t)+";OAuthSettingsLocation="+location))
@@ -240,7 +248,7 @@ func TestGetAndRefreshRejectsAForeignState(t *testing.T) {
 		}
 		return resp.Body.Close()
 	}
-	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=GETANDREFRESH;CallbackURL="+callback+";OAuthSettingsLocation=memory://state-check"))
+	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=GETANDREFRESH;CallbackURL="+callback+";OAuthSettingsLocation="+memoryStore("state-check")))
 	require.NoError(t, queryOneUser(testContext(t), db))
 	assert.Equal(t, http.StatusBadRequest, forged)
 }
@@ -248,10 +256,11 @@ func TestGetAndRefreshRejectsAForeignState(t *testing.T) {
 func TestRefreshModeNamesWhatIsMissing(t *testing.T) {
 	isolateConfigDir(t)
 	srv, _ := emulator(t, graphtest.Options{})
-	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;OAuthSettingsLocation=memory://empty-refresh"))
+	emptyStore := memoryStore("empty-refresh")
+	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;OAuthSettingsLocation="+emptyStore))
 	err := queryOneUser(testContext(t), db)
 	require.Error(t, err)
-	for _, want := range []string{"memory://empty-refresh", "OAuthRefreshToken", "OAuthVerifier", "GETANDREFRESH"} {
+	for _, want := range []string{emptyStore, "OAuthRefreshToken", "OAuthVerifier", "GETANDREFRESH"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }
@@ -298,11 +307,12 @@ func TestWebFlowByHand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries, "AuthMode=WEB must not save the tokens")
 
-	app := openDB(t, delegatedDSN(srv, fmt.Sprintf("InitiateOAuth=REFRESH;OAuthRefreshToken=%s;OAuthSettingsLocation=memory://web-flow", refresh)))
+	webStore := memoryStore("web-flow")
+	app := openDB(t, delegatedDSN(srv, fmt.Sprintf("InitiateOAuth=REFRESH;OAuthRefreshToken=%s;OAuthSettingsLocation=%s", refresh, webStore)))
 	rows := queryStrings(t, app, "SELECT DisplayName FROM Teams")
 	assert.NotEmpty(t, rows)
 	assert.Equal(t, 1, refreshRequests(srv))
-	saved := loadStore(t, "memory://web-flow")
+	saved := loadStore(t, webStore)
 	assert.NotEqual(t, refresh, saved.RefreshToken, "the rotated refresh token is saved")
 	requireLiveRefreshToken(t, srv, saved.RefreshToken)
 }
@@ -333,7 +343,8 @@ func TestGetOAuthAccessTokenAppModeSavesAndRequiresAVerifier(t *testing.T) {
 	isolateConfigDir(t)
 	srv, _ := emulator(t, graphtest.Options{})
 	callback := freeCallbackURL(t)
-	db := openDB(t, delegatedDSN(srv, "CallbackURL="+callback+";OAuthSettingsLocation=memory://app-mode"))
+	appStore := memoryStore("app-mode")
+	db := openDB(t, delegatedDSN(srv, "CallbackURL="+callback+";OAuthSettingsLocation="+appStore))
 	ctx := testContext(t)
 
 	_, err := db.ExecContext(ctx, "EXEC GetOAuthAccessToken AuthMode='APP'")
@@ -346,15 +357,15 @@ func TestGetOAuthAccessTokenAppModeSavesAndRequiresAVerifier(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.ExecContext(ctx, "EXEC GetOAuthAccessToken @Verifier = ?", location.Query().Get("code"))
 	require.NoError(t, err)
-	saved := loadStore(t, "memory://app-mode")
+	saved := loadStore(t, appStore)
 	requireLiveRefreshToken(t, srv, saved.RefreshToken)
 
 	var access, refresh string
 	var expiresIn int64
-	seedStore(t, srv, "memory://app-mode", time.Hour)
-	stored := loadStore(t, "memory://app-mode")
+	seedStore(t, srv, appStore, time.Hour)
+	stored := loadStore(t, appStore)
 	require.NoError(t, db.QueryRowContext(ctx, "CALL RefreshOAuthAccessToken(?)", stored.RefreshToken).Scan(&access, &refresh, &expiresIn))
-	assert.Equal(t, refresh, loadStore(t, "memory://app-mode").RefreshToken, "refreshing the stored token updates the store")
+	assert.Equal(t, refresh, loadStore(t, appStore).RefreshToken, "refreshing the stored token updates the store")
 }
 
 func TestRefreshAheadOfExpiryUpdatesTheStore(t *testing.T) {
@@ -489,7 +500,7 @@ func TestCorruptStoreIsMovedAsideNotOverwritten(t *testing.T) {
 func TestRevokedRefreshTokenAsksToSignInAgain(t *testing.T) {
 	isolateConfigDir(t)
 	srv, _ := emulator(t, graphtest.Options{})
-	location := "memory://revoked"
+	location := memoryStore("revoked")
 	seedStore(t, srv, location, -time.Minute)
 	srv.RevokeRefreshTokens()
 	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;OAuthSettingsLocation="+location))
@@ -574,7 +585,7 @@ func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 	isolateConfigDir(t)
 	srv, _ := emulator(t, graphtest.Options{})
 	logFile := filepath.Join(t.TempDir(), "msteams.log")
-	location := "memory://secrets"
+	location := memoryStore("secrets")
 	seeded := seedStore(t, srv, location, time.Minute)
 	common := fmt.Sprintf("OAuthClientSecret='%s';OAuthSettingsLocation=%s;LogFile=%s;Verbosity=5", srv.ClientSecret(), location, logFile)
 	db := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;"+common))
@@ -592,7 +603,7 @@ func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 	collect(err)
 	_, err = db.ExecContext(ctx, "CALL RefreshOAuthAccessToken(?)", seeded.RefreshToken) // spent
 	collect(err)
-	bad := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;OAuthClientSecret='wrong-secret-value';OAuthRefreshToken="+fresh.RefreshToken+";OAuthSettingsLocation=memory://secrets-bad"))
+	bad := openDB(t, delegatedDSN(srv, "InitiateOAuth=REFRESH;OAuthClientSecret='wrong-secret-value';OAuthRefreshToken="+fresh.RefreshToken+";OAuthSettingsLocation="+memoryStore("secrets-bad")))
 	collect(queryOneUser(ctx, bad))
 	require.Len(t, messages, 6)
 	logged, err := os.ReadFile(logFile)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,11 +92,18 @@ func TestFanOutExplain(t *testing.T) {
 type fakeGraph struct {
 	collections map[string][]string
 	pageSize    int
+	mu          sync.Mutex // fan-out reads run concurrently
 	requests    []string
 }
 
+func (f *fakeGraph) record(request string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests = append(f.requests, request)
+}
+
 func (f *fakeGraph) Get(_ context.Context, r graph.Request) ([]byte, error) {
-	f.requests = append(f.requests, r.String())
+	f.record(r.String())
 	for path, items := range f.collections {
 		for _, item := range items {
 			if strings.HasPrefix(r.Path, path+"/") && strings.Contains(item, `"`+strings.TrimPrefix(r.Path, path+"/")+`"`) {
@@ -107,7 +115,7 @@ func (f *fakeGraph) Get(_ context.Context, r graph.Request) ([]byte, error) {
 }
 
 func (f *fakeGraph) List(r graph.Request) Pager {
-	f.requests = append(f.requests, r.String())
+	f.record(r.String())
 	return &fakePager{items: f.collections[r.Path], size: f.pageSize}
 }
 

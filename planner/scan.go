@@ -556,6 +556,9 @@ type scanIter struct {
 	pager Pager
 	items []itemRaw
 	rows  [][]driver.Value // rows made from the current item, not yet returned
+
+	queue    []*pendingRead // reads started ahead, in key order (prefetch.go)
+	keysDone bool
 }
 
 type itemRaw = json.RawMessage
@@ -608,24 +611,28 @@ func (it *scanIter) fill(ctx context.Context) error {
 		}
 		it.pager = nil
 	}
-	keys, err := it.keys.next(ctx)
+	read, err := it.takeRead(ctx)
 	if err != nil {
 		return err
 	}
-	it.cur = keys
-	req := it.scan.graphRequest(keys)
-	if !it.scan.get {
-		it.pager = it.f.List(req)
+	it.cur = read.keys
+	if it.scan.get {
+		if errors.Is(read.err, graph.ErrNotFound) {
+			return nil // no such entity: no row, as a WHERE Id = 'x' on a table would give
+		}
+		if read.err != nil {
+			return read.err
+		}
+		it.items = []itemRaw{read.body}
 		return nil
 	}
-	body, err := it.f.Get(ctx, req)
-	if errors.Is(err, graph.ErrNotFound) {
-		return nil // no such entity: no row, as a WHERE Id = 'x' on a table would give
+	switch {
+	case errors.Is(read.err, io.EOF):
+		return nil // an empty listing
+	case read.err != nil:
+		return it.scan.explainFailure(read.err)
 	}
-	if err != nil {
-		return err
-	}
-	it.items = []itemRaw{body}
+	it.pager, it.items = read.pager, read.page.Items
 	return nil
 }
 

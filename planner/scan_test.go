@@ -24,13 +24,13 @@ type richFake struct {
 }
 
 func (f *richFake) ListLink(link string, _ http.Header) Pager {
-	f.requests = append(f.requests, "LINK "+link)
+	f.record("LINK " + link)
 	return &fakePager{items: f.links[link], size: f.pageSize}
 }
 
 // Post answers getPresencesByUserId-style bodies with one item per id.
 func (f *richFake) Post(_ context.Context, r graph.Request, body []byte) ([]byte, error) {
-	f.requests = append(f.requests, r.String())
+	f.record(r.String())
 	f.bodies = append(f.bodies, string(body))
 	var in struct{ IDs []string }
 	if err := json.Unmarshal(body, &in); err != nil {

@@ -19,77 +19,75 @@ import (
 
 // SplitObject returns the members of the JSON object raw.
 func SplitObject(raw []byte) (map[string]json.RawMessage, bool) {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return nil, false
-	}
 	members := make(map[string]json.RawMessage, 24)
-	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
-		return members, skipSpace(raw, i+1) == len(raw)
-	}
-	for i < len(raw) {
+	ok := walk(raw, '{', '}', func(i int) (int, bool) {
 		key, next, ok := readKey(raw, i)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		i = skipSpace(raw, next)
 		if i >= len(raw) || raw[i] != ':' {
-			return nil, false
+			return 0, false
 		}
 		start := skipSpace(raw, i+1)
 		end, ok := skipValue(raw, start)
-		if !ok {
-			return nil, false
+		if ok {
+			members[key] = raw[start:end:end]
 		}
-		members[key] = raw[start:end:end]
-		i = skipSpace(raw, end)
-		if i >= len(raw) {
-			return nil, false
-		}
-		switch raw[i] {
-		case ',':
-			i = skipSpace(raw, i+1)
-		case '}':
-			return members, skipSpace(raw, i+1) == len(raw)
-		default:
-			return nil, false
-		}
+		return end, ok
+	})
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return members, true
 }
 
 // SplitArray returns the elements of the JSON array raw.
 func SplitArray(raw []byte) ([]json.RawMessage, bool) {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '[' {
+	var elems []json.RawMessage
+	ok := walk(raw, '[', ']', func(i int) (int, bool) {
+		end, ok := skipValue(raw, i)
+		if ok {
+			elems = append(elems, raw[i:end:end])
+		}
+		return end, ok
+	})
+	if !ok {
 		return nil, false
 	}
-	var elems []json.RawMessage
+	return elems, true
+}
+
+// walk checks that raw is open, comma-separated entries, close (and
+// nothing after), calling entry at the start of each entry; entry returns
+// where the entry ends.
+func walk(raw []byte, open, close byte, entry func(i int) (int, bool)) bool {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != open {
+		return false
+	}
 	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == ']' {
-		return elems, skipSpace(raw, i+1) == len(raw)
+	if i < len(raw) && raw[i] == close {
+		return skipSpace(raw, i+1) == len(raw)
 	}
 	for i < len(raw) {
-		end, ok := skipValue(raw, i)
+		end, ok := entry(i)
 		if !ok {
-			return nil, false
+			return false
 		}
-		elems = append(elems, raw[i:end:end])
 		i = skipSpace(raw, end)
-		if i >= len(raw) {
-			return nil, false
-		}
-		switch raw[i] {
-		case ',':
+		switch {
+		case i >= len(raw):
+			return false
+		case raw[i] == ',':
 			i = skipSpace(raw, i+1)
-		case ']':
-			return elems, skipSpace(raw, i+1) == len(raw)
+		case raw[i] == close:
+			return skipSpace(raw, i+1) == len(raw)
 		default:
-			return nil, false
+			return false
 		}
 	}
-	return nil, false
+	return false
 }
 
 // readKey reads the member name at raw[i]; escaped or invalid UTF-8 names

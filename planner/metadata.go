@@ -242,7 +242,7 @@ func rewriteShow(sql string) (string, bool, error) {
 	}
 	switch {
 	case len(words) == 2 && upper[0] == "SHOW" && upper[1] == "TABLES":
-		return "SELECT TableName, TableType, Description FROM sys_tables ORDER BY TableType, TableName", true, nil
+		return "SELECT TableName, TableType, Description FROM sys_tables ORDER BY TableType DESC, TableName", true, nil
 	case (upper[0] == "DESCRIBE" || upper[0] == "DESC") && len(words) == 2:
 		return describeQuery(words[1])
 	case len(words) == 4 && upper[0] == "SHOW" && upper[1] == "COLUMNS" && (upper[2] == "FROM" || upper[2] == "IN"):

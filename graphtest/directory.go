@@ -29,6 +29,14 @@ var memberSpec = &resourceSpec{
 	},
 }
 
+// teamMemberSpec: a team's members also page, 100 by default and up to
+// 999 with $top (Graph's "List members of team").
+var teamMemberSpec = func() *resourceSpec {
+	spec := *memberSpec
+	spec.defaultPage, spec.maxPage = 100, 999
+	return &spec
+}()
+
 // conversationMemberID imitates Graph's opaque member ids, which encode the
 // thread and the user.
 func conversationMemberID(threadID, userID string) string {
@@ -68,7 +76,7 @@ func (s *Server) listTeamMembers(c *graphCall) {
 	for i, m := range members {
 		items[i] = s.memberJSON(tm.InternalID, m)
 	}
-	s.serveCollection(c, memberSpec, fmt.Sprintf("teams('%s')/members", teamID), items)
+	s.serveCollection(c, teamMemberSpec, fmt.Sprintf("teams('%s')/members", teamID), items)
 }
 
 func (s *Server) listChannelMembers(c *graphCall) {

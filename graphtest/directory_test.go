@@ -51,7 +51,13 @@ func TestTeamAndChannelMembers(t *testing.T) {
 	filtered := get(t, s, token, "/teams/"+teamID+"/members?$filter="+url.QueryEscape("(microsoft.graph.aadUserConversationMember/userId eq '"+m["userId"].(string)+"')"))
 	require.Equal(t, http.StatusOK, filtered.status, "%v", filtered.body)
 	assert.Len(t, values(t, filtered), 1)
-	assert.Equal(t, http.StatusBadRequest, get(t, s, token, "/teams/"+teamID+"/members?$top=5").status)
+	paged := get(t, s, token, "/teams/"+teamID+"/members?$top=2")
+	require.Equal(t, http.StatusOK, paged.status, "team members page with $top, up to 999")
+	assert.Len(t, values(t, paged), 2)
+	assert.Contains(t, paged.body, "@odata.nextLink")
+	assert.Equal(t, http.StatusBadRequest, get(t, s, token, "/teams/"+teamID+"/members?$top=1000").status)
+	assert.Equal(t, http.StatusBadRequest, get(t, s, token, "/teams/"+teamID+"/channels/"+url.PathEscape(general)+"/members?$top=5").status,
+		"channel members do not page")
 
 	std := values(t, get(t, s, token, "/teams/"+teamID+"/channels/"+url.PathEscape(general)+"/members"))
 	assert.Len(t, std, len(want), "standard channels list the team's members")

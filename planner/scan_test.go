@@ -160,7 +160,7 @@ func TestRepliesFanOutListsRootMessagesOnly(t *testing.T) {
 }
 
 func TestMembersFilterThroughTypeCast(t *testing.T) {
-	assert.Equal(t, "GET /teams/t/members?$filter=microsoft.graph.aadUserConversationMember/userId eq 'u1'",
+	assert.Equal(t, "GET /teams/t/members?$filter=microsoft.graph.aadUserConversationMember/userId eq 'u1'&$top=999",
 		plan(t, "SELECT DisplayName FROM TeamMembers WHERE TeamId = 't' AND UserId = 'u1'").Explain()[0])
 	assert.Equal(t, "GET /teams/t/channels/c/tabs?$filter=teamsApp/id eq 'x'&$expand=teamsApp",
 		plan(t, "SELECT Id FROM TeamTabs WHERE TeamId = 't' AND ChannelId = 'c' AND TeamsAppId = 'x'").Explain()[0])

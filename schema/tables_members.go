@@ -25,7 +25,7 @@ var teamMembers = &Table{
 	ListPath:    "/teams/{TeamId}/members",
 	GetPath:     "/teams/{TeamId}/members/{Id}",
 	Parent:      &Parent{Table: "Teams", Keys: []KeyMap{{Key: "TeamId", Column: "Id"}}},
-	MaxPageSize: 0,    // Graph's page is 100 by default; no $top keeps to what every Graph deployment accepts
+	MaxPageSize: 999,  // Graph: 100 by default, $top up to 999
 	NoSelect:    true, // $select cannot name the cast's properties (userId, email)
 	Columns: withFilters(conversationMemberColumns(
 		Column{Name: "Id", Type: String, Property: "id", Key: true, Doc: "The membership id (opaque; not the user id)."},

@@ -1,6 +1,7 @@
 package graphtest
 
 import (
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -184,7 +185,7 @@ func (s *Server) getPresencesByUserID(c *graphCall) {
 }
 
 func readPresenceIDs(r *http.Request) ([]string, *graphError) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	data, err := readBody(r)
 	if err != nil {
 		return nil, badRequest("The request body could not be read.")
 	}
@@ -499,4 +500,20 @@ func (s *Server) listJoinedTeams(c *graphCall) {
 		items = append(items, item)
 	}
 	s.serveCollection(c, joinedTeamSpec, "teams", items)
+}
+
+// readBody reads a request body of at most 1 MiB, gunzipping it when the
+// client compressed it (Content-Encoding: gzip), as the Graph SDKs'
+// compression middleware does and Graph accepts.
+func readBody(r *http.Request) ([]byte, error) {
+	body := io.Reader(r.Body)
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		body = zr
+	}
+	return io.ReadAll(io.LimitReader(body, 1<<20))
 }

@@ -1,6 +1,8 @@
 package graphtest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -225,4 +227,24 @@ func TestJoinedTeams(t *testing.T) {
 	assert.Equal(t, names(teams, "id"), names(values(t, me), "id"))
 	assert.Equal(t, http.StatusBadRequest, get(t, s, s.IssueToken("", 0), "/me/joinedTeams").status)
 	assert.Equal(t, http.StatusNotFound, get(t, s, s.IssueToken("", 0), "/users/nobody@x.com/joinedTeams").status)
+}
+
+// The Graph SDKs gzip request bodies; Graph, and so the emulator, accepts them.
+func TestPresenceAcceptsGzipBody(t *testing.T) {
+	s := newTestServer(t, Options{})
+	token := s.IssueToken("", 0)
+	id := s.Tenant().Users()[0].ID
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write([]byte(`{"ids":["` + id + `"]}`))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	req, err := http.NewRequest(http.MethodPost, s.GraphURL()+"/communications/getPresencesByUserId", &buf)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	r := do(t, http.DefaultClient, req)
+	require.Equal(t, http.StatusOK, r.status, "%v", r.body)
+	assert.Len(t, values(t, r), 1)
 }

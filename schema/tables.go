@@ -96,7 +96,7 @@ var groups = &Table{
 	Columns: []Column{
 		{Name: "Id", Type: String, Property: "id", Key: true, Filter: FilterEq | FilterIn},
 		{Name: "DisplayName", Type: String, Property: "displayName", Nullable: true, Filter: userText, Sortable: true},
-		{Name: "Description", Type: String, Property: "description", Nullable: true},
+		{Name: "Description", Type: String, Property: "description", Nullable: true, Filter: FilterEq | FilterStartsWith},
 		{Name: "Mail", Type: String, Property: "mail", Nullable: true, Filter: userText},
 		{Name: "MailNickname", Type: String, Property: "mailNickname", Nullable: true, Filter: userText},
 		{Name: "MailEnabled", Type: Bool, Property: "mailEnabled", Nullable: true, Filter: FilterEq},
@@ -108,6 +108,10 @@ var groups = &Table{
 		{Name: "ProxyAddresses", Type: JSON, Property: "proxyAddresses", Nullable: true},
 		{Name: "CreatedDateTime", Type: Datetime, Property: "createdDateTime", Nullable: true, Filter: FilterRange},
 		{Name: "RenewedDateTime", Type: Datetime, Property: "renewedDateTime", Nullable: true},
+		{Name: "ExpirationDateTime", Type: Datetime, Property: "expirationDateTime", Nullable: true, Filter: FilterRange | FilterEq, Doc: "Set when an expiration policy applies."},
+		{Name: "PreferredLanguage", Type: String, Property: "preferredLanguage", Nullable: true, Filter: FilterEq | FilterIn | FilterStartsWith},
+		{Name: "Theme", Type: String, Property: "theme", Nullable: true, Filter: FilterEq | FilterIn, Doc: "Teal, Purple, Green, Blue, Pink, Orange or Red."},
+		{Name: "OnPremisesSyncEnabled", Type: Bool, Property: "onPremisesSyncEnabled", Nullable: true, Filter: FilterEq, Doc: "true when synced from on-premises AD; NULL for cloud-only groups."},
 	},
 }
 

@@ -130,8 +130,9 @@ func (s *Server) serveCollection(c *graphCall, spec *resourceSpec, contextPath s
 		}
 	}
 	if q.filter != nil {
-		matched = matched[:0:0]
-		for _, it := range items {
+		candidates := matched // after a $deltatoken, only what changed since
+		matched = nil
+		for _, it := range candidates {
 			if evalFilter(q.filter, it) {
 				matched = append(matched, it)
 			}

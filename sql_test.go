@@ -201,3 +201,12 @@ func TestAggregateInJoinConditionIsRefused(t *testing.T) {
 	_, err := db.Query("SELECT t.DisplayName, COUNT(*) FROM Teams t JOIN Channels c ON COUNT(*) > 0 GROUP BY t.DisplayName")
 	assert.ErrorContains(t, err, "COUNT() is not allowed here")
 }
+
+func TestSelectWithoutFrom(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	srv.ResetRequests()
+	rows := queryStrings(t, db, "SELECT 1, 'x' AS y, UPPER('a')")
+	assert.Equal(t, [][]string{{"1", "x", "A"}}, rows)
+	assert.Empty(t, graphRequests(srv), "a connection check costs no Graph request")
+}

@@ -101,6 +101,10 @@ func init() {
 		cols("CatalogName", "SchemaName", "ProcedureName", "ColumnName", "Direction:int", "DataTypeName", "Ordinal:int", "IsRequired:bool", "Default", "Description"), sysProcedureParameters)
 	addLocal("INFORMATION_SCHEMA.TABLES", "Tables, in the SQL standard's shape.",
 		cols("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"), infoTables)
+	// SELECT without FROM (SELECT 1, SELECT NOW()) reads MySQL's one-row
+	// table dual, which is how BI tools check a connection.
+	addLocal("dual", "One row, no columns: the table of SELECT without FROM.", nil,
+		func(Options) [][]driver.Value { return [][]driver.Value{{}} })
 	addLocal("INFORMATION_SCHEMA.COLUMNS", "Columns, in the SQL standard's shape.",
 		cols("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "ORDINAL_POSITION:int", "IS_NULLABLE", "DATA_TYPE", "COLUMN_KEY"), infoColumns)
 }

@@ -46,6 +46,7 @@ type options struct {
 	maxWidth   int
 	demo       bool
 	timeout    time.Duration
+	params     []string // --param values for ? placeholders
 }
 
 // run is the whole program with its environment passed in, so tests can
@@ -72,6 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		format:     opts.format,
 		maxWidth:   opts.maxWidth,
 		timeout:    opts.timeout,
+		params:     opts.params,
 		interrupts: osInterrupts,
 	}
 	if opts.hasCommand {
@@ -93,6 +95,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&opts.maxWidth, "max-width", 60, "longest table cell in `runes`, longer ones end in …; 0 = no limit (csv and json never truncate)")
 	fs.BoolVar(&opts.demo, "demo", false, "connect to a built-in Microsoft Graph emulator holding a demo tenant")
 	fs.DurationVar(&opts.timeout, "timeout", 0, "cancel a statement after this `duration` (e.g. 30s); 0 = the connection's Timeout")
+	fs.Func("param", "a `value` for the next ? of each statement (repeat for several)", func(v string) error {
+		opts.params = append(opts.params, v)
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: msteams-sql [--dsn DSN | --demo] [-c \"SQL; ...\"] [--format table|csv|json]\n\n"+
 			"Runs SQL against Microsoft Teams. Without -c, reads statements ending in ; from stdin.\n\nFlags:\n")

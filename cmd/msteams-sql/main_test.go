@@ -350,3 +350,30 @@ func Example_demo() {
 	//
 	// exit status 0
 }
+
+func TestParamsBindPlaceholders(t *testing.T) {
+	r := shellRun(t, "", "--demo", "--format", "csv", "-c", "SELECT Id FROM Teams WHERE DisplayName = 'Engineering'")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	records, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	require.NoError(t, err)
+	team := records[1][0]
+
+	r = shellRun(t, "", "--demo", "--format", "csv", "--param", team, "--param", "General",
+		"-c", "SELECT DisplayName FROM Channels WHERE TeamId = ? AND DisplayName = ?; SELECT '?' AS q")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "DisplayName\nGeneral\nq\n?\n", r.stdout, "a ? inside quotes is not a placeholder")
+
+	r = shellRun(t, "", "--demo", "-c", "SELECT Id FROM Teams WHERE Id = ? OR Id = ?", "--param", team)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "2 ? placeholder(s) but only 1 --param")
+}
+
+func TestCountPlaceholders(t *testing.T) {
+	for text, want := range map[string]int{
+		"SELECT ?":                           1,
+		"SELECT '?', \"?\", `?`, [?] FROM t": 0,
+		"SELECT ? -- ?\n, /* ? */ ?":         2,
+	} {
+		assert.Equal(t, want, countPlaceholders(text), text)
+	}
+}

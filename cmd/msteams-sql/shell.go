@@ -24,6 +24,7 @@ type shell struct {
 	format   string
 	maxWidth int
 	timeout  time.Duration // per statement; 0 = the DSN's Timeout
+	params   []string      // --param values, bound to each statement's ? in order
 
 	// interrupts delivers Ctrl-C while a statement runs; stop ends the
 	// delivery so that Ctrl-C at the prompt behaves as usual. Tests replace it.
@@ -175,7 +176,11 @@ func (s *shell) runStatement(ctx context.Context, query string) error {
 }
 
 func (s *shell) query(ctx context.Context, query string) error {
-	rows, err := s.db.QueryContext(ctx, query)
+	args, err := s.argsFor(query)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -251,4 +256,17 @@ func (s *shell) statementContext(parent context.Context) (context.Context, func(
 
 func (s *shell) printError(err error) {
 	fmt.Fprintf(s.stderr, "error: %v\n", err)
+}
+
+// argsFor binds the --param values to the statement's ? placeholders.
+func (s *shell) argsFor(query string) ([]any, error) {
+	n := countPlaceholders(query)
+	if n > len(s.params) {
+		return nil, fmt.Errorf("the statement has %d ? placeholder(s) but only %d --param value(s) were given", n, len(s.params))
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = s.params[i]
+	}
+	return args, nil
 }

@@ -83,3 +83,26 @@ func unfinished(rest string) string {
 	}
 	return ""
 }
+
+// countPlaceholders counts the ? parameters of a statement, skipping
+// quotes and comments as scanStatements does.
+func countPlaceholders(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case strings.HasPrefix(text[i:], "--"):
+			i = skipPast(text, i+2, "\n")
+		case strings.HasPrefix(text[i:], "/*"):
+			i = skipPast(text, i+2, "*/")
+		case closingQuote[c] != "":
+			i = skipPast(text, i+1, closingQuote[c])
+		default:
+			if c == '?' {
+				n++
+			}
+			i++
+		}
+	}
+	return n
+}

@@ -70,6 +70,7 @@ func (c *Conn) query(ctx context.Context, parsed *planner.Statement, args []driv
 	if err != nil {
 		return nil, wrapError(err)
 	}
+	c.logPlan(parsed, plan)
 	ctx, cancel := context.WithCancel(ctx) // Rows.Close stops paging; Timeout bounds each Graph call
 	maxRows := cfg.MaxRows
 	if maxRows == 0 {
@@ -210,4 +211,15 @@ func namedValues(args []driver.Value) []driver.NamedValue {
 		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 	}
 	return named
+}
+
+// logPlan writes a query's SQL and plan to the log at Verbosity 2 and up.
+func (c *Conn) logPlan(parsed *planner.Statement, plan *planner.Plan) {
+	if c.connector.logger == nil || c.connector.cfg.Verbosity < 2 {
+		return
+	}
+	c.connector.logger.Printf("query: %s", parsed.SQL)
+	for _, line := range plan.Explain() {
+		c.connector.logger.Printf("plan:  %s", line)
+	}
 }

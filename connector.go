@@ -22,6 +22,7 @@ type Connector struct {
 	cfg      *Config // an immutable, normalized copy
 	client   *graph.Client
 	authOpts auth.Options // for the OAuth procedures
+	logger   *log.Logger  // nil when nothing is logged
 	logOut   io.Closer    // the LogFile, closed with the connector
 }
 
@@ -59,13 +60,13 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		Credential:     cred,
 		Scopes:         graphScopes(cfg, cloud),
 		HTTPClient:     httpClient,
-		Logger:         logger,
+		Logger:         logger, // every Graph request, from Verbosity 1
 		RequestTimeout: cfg.Timeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("msteams: GraphURL: %w", err)
 	}
-	return &Connector{cfg: cfg, client: client, authOpts: authOpts, logOut: logOut}, nil
+	return &Connector{cfg: cfg, client: client, authOpts: authOpts, logger: logger, logOut: logOut}, nil
 }
 
 func httpClientFor(cfg *Config) (*http.Client, error) {
@@ -129,8 +130,14 @@ func graphScopes(cfg *Config, cloud auth.Cloud) []string {
 	return scopes
 }
 
-// loggerFor logs requests to Logger, or LogFile when Verbosity asks for it.
+// loggerFor logs to Logger, or else to LogFile; Verbosity 0 logs nothing.
+// Level 1 logs each Graph request (method, path and query, status, time);
+// level 2 also each query's SQL and plan (whose Graph requests show the
+// values the query filters on). Headers and tokens are never logged.
 func loggerFor(cfg *Config) (*log.Logger, io.Closer, error) {
+	if cfg.Verbosity == 0 {
+		return nil, nil, nil
+	}
 	if cfg.Logger != nil {
 		return cfg.Logger, nil, nil
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -625,4 +627,28 @@ func TestTimeoutIsPerGraphCall(t *testing.T) {
 	srv.SetLatency(700 * time.Millisecond) // 4 pages: 2.8 s in total, 0.7 s each
 	rows := queryStrings(t, db, "SELECT Id FROM Users")
 	assert.Len(t, rows, 40)
+}
+
+func TestLogFileByVerbosity(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{})
+	dir := t.TempDir()
+	for verbosity, want := range map[int][]string{
+		0: nil,
+		1: {"GET /teams?$select=id,displayName"},
+		2: {"query: SELECT DisplayName FROM Teams WHERE Visibility = ?", "plan:  GET /teams?$select=id,displayName,visibility&$filter=visibility eq 'public'", "GET /teams"},
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("v%d.log", verbosity))
+		db := openDB(t, fmt.Sprintf("%s;LogFile=%s;Verbosity=%d", dsn, path, verbosity))
+		queryStrings(t, db, "SELECT DisplayName FROM Teams WHERE Visibility = ?", "public")
+		require.NoError(t, db.Close())
+		data, _ := os.ReadFile(path)
+		for _, w := range want {
+			assert.Contains(t, string(data), w, "Verbosity=%d", verbosity)
+		}
+		if want == nil {
+			assert.Empty(t, data)
+		}
+		assert.NotContains(t, string(data), srv.ClientSecret())
+		assert.NotContains(t, string(data), "Bearer")
+	}
 }

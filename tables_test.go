@@ -387,3 +387,24 @@ func TestChannelMessagesRecentRootsReadDelta(t *testing.T) {
 	assert.NotEmpty(t, listing)
 	assert.Len(t, withReplies, len(want)+1, "the reply too")
 }
+
+// Replies always have ReplyToId set, so a query for root messages asks
+// Graph for no replies at all.
+func TestRootMessagesSkipReplies(t *testing.T) {
+	srv, dsn := emulator(t, graphtest.Options{})
+	db := openDB(t, dsn)
+	team := firstIDs(t, queryStrings(t, db, "SELECT Id FROM Teams WHERE DisplayName = 'Engineering'"), 1)[0]
+	channel := firstIDs(t, queryStrings(t, db, "SELECT Id FROM Channels WHERE TeamId = ? AND DisplayName = 'General'", team), 1)[0]
+	want := 0
+	for _, m := range srv.Tenant().ChannelMessages(team, channel) {
+		if m.ReplyToID == "" {
+			want++
+		}
+	}
+	srv.ResetRequests()
+	rows := queryStrings(t, db, "SELECT COUNT(*) FROM ChannelMessages WHERE TeamId = ? AND ChannelId = ? AND ReplyToId IS NULL", team, channel)
+	assert.Equal(t, strconv.Itoa(want), rows[0][0])
+	for _, r := range graphRequests(srv) {
+		assert.Empty(t, r.Query.Get("$expand"), r.Path)
+	}
+}

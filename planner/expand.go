@@ -26,7 +26,7 @@ func (it *scanIter) rowsOf(ctx context.Context, raw itemRaw) ([][]driver.Value, 
 	switch {
 	case t.Unnest != "":
 		return it.unnestRows(item)
-	case t.Nested != nil && !it.scan.delta: // a delta function inlines no children
+	case it.scan.readsNested():
 		return it.nestedRows(ctx, item)
 	}
 	row, err := decodeRow(t, it.scan.needed, it.cur, item, nil)

@@ -66,6 +66,7 @@ type tableScan struct {
 	table       *schema.Table
 	listPath    string                    // ListPath, the KeyedPaths entry the bound keys select, or Delta.Path
 	delta       bool                      // listPath is the table's delta function: its rows only, no Nested rows
+	rootsOnly   bool                      // the query keeps only rows whose Nested.KeyColumn IS NULL: no children to read
 	ordered     *schema.Column            // a column Graph must $orderby for its pushed $filter to apply
 	get         bool                      // one GET per key combination instead of a listing
 	bound       map[string][]driver.Value // key column -> values the query bound
@@ -126,14 +127,38 @@ func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, orderItems sqlpa
 		return nil, err
 	}
 	s.planOrderAndLimit(scan, orderItems, plan, pushedAll, opts)
+	scan.rootsOnly = s.keepsRootsOnly(t, preds)
 	if !scan.delta { // a delta function takes only $filter and $top
 		scan.query.Expand = t.Expand
+		if scan.rootsOnly && t.Expand == t.Nested.Property {
+			scan.query.Expand = "" // the children would all be filtered out
+		}
 		if !t.NoSelect {
 			scan.query.Select = s.selectList(t)
 		}
 	}
 	scan.needed = s.neededColumns(t)
 	return scan, nil
+}
+
+// keepsRootsOnly reports a "KeyColumn IS NULL" conjunct on a table with
+// nested rows: children always have their key set, so none would survive
+// the WHERE clause and reading them is wasted.
+func (s *scope) keepsRootsOnly(t *schema.Table, preds []predicate) bool {
+	if t.Nested == nil {
+		return false
+	}
+	for _, p := range preds {
+		if s.isNullOf(t, p.expr, t.Nested.KeyColumn) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsNested reports whether the scan turns inlined children into rows.
+func (scan *tableScan) readsNested() bool {
+	return scan.table.Nested != nil && !scan.delta && !scan.rootsOnly
 }
 
 // chooseListPath picks the first keyed path whose keys the query binds.

@@ -145,7 +145,7 @@ func TestRepliesFanOutListsRootMessagesOnly(t *testing.T) {
 	lines := plan(t, "SELECT Id FROM MessageReplies WHERE TeamId = 't'").Explain()
 	text := strings.Join(lines, "\n")
 	assert.Contains(t, text, "GET /teams/t/channels?$select=id")
-	assert.Contains(t, text, "GET /teams/{TeamId}/channels/{ChannelId}/messages?$expand=replies&$top=50")
+	assert.Contains(t, text, "GET /teams/{TeamId}/channels/{ChannelId}/messages?$top=50", "root messages only: replies are not expanded")
 	assert.Contains(t, text, "GET /teams/{TeamId}/channels/{ChannelId}/messages/{MessageId}/replies?$top=50")
 
 	// Only root messages have replies to list.
@@ -187,6 +187,7 @@ func TestChannelMessagesRecentRootsReadDelta(t *testing.T) {
 	base := "SELECT Id, ReplyToId FROM ChannelMessages WHERE TeamId = 't' AND ChannelId = 'c' AND "
 	delta := "GET /teams/t/channels/c/messages/delta?$filter=lastModifiedDateTime gt "
 	listing := "GET /teams/t/channels/c/messages?$expand=replies&$top=50"
+	roots := "GET /teams/t/channels/c/messages?$top=50" // ReplyToId IS NULL: no replies to expand
 	cases := []struct {
 		where string
 		args  []driver.Value
@@ -204,12 +205,12 @@ func TestChannelMessagesRecentRootsReadDelta(t *testing.T) {
 		// window or within its safety margin, an OR, another column.
 		{"LastModifiedDateTime > ?", []driver.Value{recent}, listing},
 		{"ReplyToId IS NOT NULL AND LastModifiedDateTime > ?", []driver.Value{recent}, listing},
-		{"ReplyToId IS NULL AND LastModifiedDateTime < ?", []driver.Value{recent}, listing},
-		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -9, 0)}, listing},
-		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -8, 3)}, listing},
+		{"ReplyToId IS NULL AND LastModifiedDateTime < ?", []driver.Value{recent}, roots},
+		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -9, 0)}, roots},
+		{"ReplyToId IS NULL AND LastModifiedDateTime > ?", []driver.Value{now.AddDate(0, -8, 3)}, roots},
 		{"(ReplyToId IS NULL OR Id = 'x') AND LastModifiedDateTime > ?", []driver.Value{recent}, listing},
-		{"ReplyToId IS NULL AND (LastModifiedDateTime > ? OR Id = 'x')", []driver.Value{recent}, listing},
-		{"ReplyToId IS NULL AND CreatedDateTime > ?", []driver.Value{recent}, listing},
+		{"ReplyToId IS NULL AND (LastModifiedDateTime > ? OR Id = 'x')", []driver.Value{recent}, roots},
+		{"ReplyToId IS NULL AND CreatedDateTime > ?", []driver.Value{recent}, roots},
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, plan(t, base+c.where, c.args...).Explain()[0], c.where)

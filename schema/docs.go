@@ -97,6 +97,9 @@ func writeRowShape(b *strings.Builder, t *Table) {
 			fmt.Fprintf(b, "; more than Graph inlines are read through `%s`", n.NextLinkProperty)
 		}
 		b.WriteString("\n")
+		if n.KeyColumn != "" {
+			fmt.Fprintf(b, "- `WHERE %s IS NULL` keeps the items only, and then no `%s` are requested from Graph\n", n.KeyColumn, n.Property)
+		}
 	}
 	if t.Unnest != "" {
 		fmt.Fprintf(b, "- Rows: one per element of each item's `%s` array; columns marked \"item\" read the item itself\n", t.Unnest)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -366,18 +368,7 @@ func (lp *leafPlan) planFor(keys map[string]driver.Value) (sourcePlan, error) {
 }
 
 func sortedKeys(m map[string]driver.Value) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := range keys {
-		for j := i + 1; j < len(keys); j++ {
-			if keys[j] < keys[i] {
-				keys[i], keys[j] = keys[j], keys[i]
-			}
-		}
-	}
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 func andAll(conds []sqlparser.Expr) sqlparser.Expr {

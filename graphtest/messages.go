@@ -157,13 +157,6 @@ func (s *Server) messageFrom(m Message) any {
 	return nil // system events have no sender
 }
 
-func nullableTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return graphTime(t)
-}
-
 // graphTimeMilli renders times as message times appear in Graph, with
 // milliseconds.
 func graphTimeMilli(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

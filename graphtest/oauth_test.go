@@ -125,6 +125,21 @@ func TestRefreshTokenLifetime(t *testing.T) {
 	assert.Contains(t, desc, "AADSTS700082")
 }
 
+func TestSetRefreshTokenLifetimeAppliesToNewTokens(t *testing.T) {
+	s := newTestServer(t, Options{})
+	user := s.Tenant().Users()[0].ID
+	before := s.IssueRefreshToken(user)
+	s.SetRefreshTokenLifetime(time.Nanosecond)
+	after := s.IssueRefreshToken(user)
+	refresh := func(token string) response {
+		return postToken(t, s, s.TenantID(), url.Values{"grant_type": {"refresh_token"}, "client_id": {s.ClientID()}, "refresh_token": {token}})
+	}
+	assert.Equal(t, http.StatusOK, refresh(before).status, "tokens issued earlier keep their lifetime")
+	errCode, desc := entraCode(t, refresh(after))
+	assert.Equal(t, "invalid_grant", errCode)
+	assert.Contains(t, desc, "AADSTS700082")
+}
+
 func TestClientAssertionSignedByRegisteredCertificate(t *testing.T) {
 	s := newTestServer(t, Options{})
 	key, certPEM := testCertificate(t)

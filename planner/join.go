@@ -364,7 +364,7 @@ func (lp *leafPlan) planFor(keys map[string]driver.Value) (sourcePlan, error) {
 		col := &sqlparser.ColName{Name: sqlparser.NewColIdent(name), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(lp.src.alias)}}
 		conds = append(conds, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: col, Right: valueLiteral(keys[name])})
 	}
-	return sc.planScan(lp.src.table, andAll(conds), nil, &Plan{limit: -1}, lp.opts)
+	return sc.planScan(lp.src.table, andAll(conds), &Plan{limit: -1}, lp.opts)
 }
 
 func sortedKeys(m map[string]driver.Value) []string {

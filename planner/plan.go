@@ -147,12 +147,12 @@ func (s *scope) planSource(sel *sqlparser.Select, steps []joinStep, plan *Plan, 
 		if local, ok := localTableFor(steps[0].src.table); ok {
 			return local.plan(opts), nil
 		}
-		orderItems, target := sel.OrderBy, plan
+		target := plan
 		if plan.agg != nil || plan.distinct || len(s.subqueries) > 0 {
 			// Graph must not order or cut rows that are grouped or de-duplicated later.
-			orderItems, target = nil, &Plan{limit: -1}
+			target = &Plan{limit: -1}
 		}
-		return s.planScan(steps[0].src.table, where, orderItems, target, opts)
+		return s.planScan(steps[0].src.table, where, target, opts)
 	}
 	return s.planJoin(steps, where, opts)
 }

@@ -314,3 +314,19 @@ func TestParserPanicsBecomeSyntaxErrors(t *testing.T) {
 	_, err := Parse("/*!*/")
 	assert.ErrorContains(t, err, "SQL syntax error")
 }
+
+// ORDER BY names an alias before a column, as in MySQL: an alias that
+// shadows a sortable column must not be pushed as that column's $orderby.
+func TestOrderByAliasShadowingAColumnIsNotPushed(t *testing.T) {
+	p := plan(t, "SELECT UPPER(Surname) AS DisplayName FROM Users ORDER BY DisplayName LIMIT 3")
+	assert.Equal(t, []string{
+		"GET /users?$select=id,surname&$top=999",
+		"driver: sort rows (ORDER BY)",
+		"driver: skip 0, return at most 3 rows",
+	}, p.Explain())
+	p = plan(t, "SELECT DisplayName AS n FROM Users ORDER BY n LIMIT 3")
+	assert.Equal(t, []string{
+		"GET /users?$select=id,displayName&$orderby=displayName&$top=3",
+		"driver: skip 0, return at most 3 rows", // Graph pages: the driver still stops after 3
+	}, p.Explain())
+}

@@ -101,7 +101,10 @@ func (s *scope) analyze(t *schema.Table, where sqlparser.Expr) []predicate {
 // POST per batch of bound (or parent-enumerated) keys, or a listing per
 // bound (or parent-enumerated) collection key, with whatever $filter,
 // $orderby, $top, $expand and $select Graph supports for the query.
-func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, orderItems sqlparser.OrderBy, plan *Plan, opts Options) (*tableScan, error) {
+// plan carries the query's compiled ORDER BY and LIMIT, which are pushed
+// to Graph when they can be (and then cleared from it); pass a bare
+// &Plan{limit: -1} when Graph must not order or cut the rows.
+func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, plan *Plan, opts Options) (*tableScan, error) {
 	preds := s.analyze(t, where)
 	bound := firstBindings(preds)
 	scan := &tableScan{table: t, bound: map[string][]driver.Value{}, listPath: chooseListPath(t, bound)}
@@ -126,7 +129,7 @@ func (s *scope) planScan(t *schema.Table, where sqlparser.Expr, orderItems sqlpa
 	if err != nil {
 		return nil, err
 	}
-	s.planOrderAndLimit(scan, orderItems, plan, pushedAll, opts)
+	s.planOrderAndLimit(scan, plan, pushedAll, opts)
 	scan.rootsOnly = s.keepsRootsOnly(t, preds)
 	if !scan.delta { // a delta function takes only $filter and $top
 		scan.query.Expand = t.Expand
@@ -421,7 +424,7 @@ func parseCondition(cond string) (sqlparser.Expr, error) {
 // order Graph can produce. Otherwise the driver sorts and limits. A pushed
 // filter that Graph applies only with a matching $orderby brings that
 // $orderby along, whatever the query's ORDER BY.
-func (s *scope) planOrderAndLimit(scan *tableScan, items sqlparser.OrderBy, plan *Plan, pushedAll bool, opts Options) {
+func (s *scope) planOrderAndLimit(scan *tableScan, plan *Plan, pushedAll bool, opts Options) {
 	t := scan.table
 	if scan.delta {
 		// No $orderby; and the rows a delta function returns beyond the
@@ -433,9 +436,9 @@ func (s *scope) planOrderAndLimit(scan *tableScan, items sqlparser.OrderBy, plan
 		return
 	}
 	single := !scan.get && t.Batch == nil && scan.parent == nil && singleBinding(scan.bound)
-	orderPushed := len(items) == 0
-	if single && len(items) > 0 {
-		if orderBy, advanced, ok := s.graphOrder(t, items); ok && scan.orderMatches(orderBy) {
+	orderPushed := len(plan.order) == 0
+	if single && len(plan.order) > 0 {
+		if orderBy, advanced, ok := s.graphOrder(t, plan.order); ok && scan.orderMatches(orderBy) {
 			scan.query.OrderBy = orderBy
 			orderPushed = true
 			plan.order = nil // Graph returns rows in this order
@@ -481,28 +484,25 @@ func singleBinding(bound map[string][]driver.Value) bool {
 // graphOrder translates ORDER BY when every item is a column Graph can
 // order that way; advanced reports that Graph needs ConsistencyLevel:
 // eventual for it.
-func (s *scope) graphOrder(t *schema.Table, items sqlparser.OrderBy) (orderBy []string, advanced, ok bool) {
-	for _, item := range items {
-		c, isCol := item.Expr.(*sqlparser.ColName)
-		if !isCol {
+func (s *scope) graphOrder(t *schema.Table, keys []orderKey) (orderBy []string, advanced, ok bool) {
+	for _, key := range keys {
+		// key.e was resolved like the driver's own sort (positions and
+		// aliases first), so only a bare column of this table qualifies.
+		if key.e.col < 0 || key.e.col >= len(t.Columns) {
 			return nil, false, false
 		}
-		if q := c.Qualifier.Name.String(); q != "" && !s.namesTable(q, t) {
+		col := &t.Columns[key.e.col]
+		if col.Property == "" || (t.Unnest != "" && !col.FromItem) {
 			return nil, false, false
 		}
-		_, col, found := t.Column(c.Name.String())
-		if !found || col.Property == "" || (t.Unnest != "" && !col.FromItem) {
-			return nil, false, false
-		}
-		desc := item.Direction == sqlparser.DescScr
 		switch {
-		case col.SortDescOnly && desc:
+		case col.SortDescOnly && key.desc:
 			orderBy = append(orderBy, col.Property+" desc")
 		case col.SortDescOnly, !col.Sortable:
 			return nil, false, false
-		case desc && !t.EventualCount:
+		case key.desc && !t.EventualCount:
 			return nil, false, false
-		case desc:
+		case key.desc:
 			orderBy = append(orderBy, col.Property+" desc")
 			advanced = true
 		default:

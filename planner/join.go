@@ -471,7 +471,26 @@ type joinIter struct {
 	table   *hashTable // hash join: the inner table, built once
 	all     [][]driver.Value
 	loaded  bool
+
+	// Nested loop: the next outer rows with their inner reads already
+	// started (fanOutDepth of them), so their Graph requests overlap.
+	ahead     []outerRead
+	outerDone bool
+	outerErr  error // returned once the rows read before it are used
 }
+
+type outerRead struct {
+	row   []driver.Value
+	inner rowIter
+}
+
+// primer is a row source that can start its first Graph reads before its
+// first row is asked for.
+type primer interface {
+	prime(ctx context.Context) error
+}
+
+func (it *scanIter) prime(ctx context.Context) error { return it.topUp(ctx) }
 
 func (it *joinIter) next(ctx context.Context) ([]driver.Value, error) {
 	for {
@@ -504,13 +523,48 @@ func (it *joinIter) next(ctx context.Context) ([]driver.Value, error) {
 }
 
 func (it *joinIter) advanceOuter(ctx context.Context) error {
-	row, err := it.outer.next(ctx)
-	if err != nil {
+	if len(it.level.binds) == 0 {
+		row, err := it.outer.next(ctx)
+		if err != nil {
+			return err
+		}
+		it.cur, it.matched = row, false
+		it.inner, err = it.candidates(ctx, row)
 		return err
 	}
-	it.cur, it.matched = row, false
-	it.inner, err = it.candidates(ctx, row)
-	return err
+	it.readAhead(ctx)
+	if len(it.ahead) == 0 {
+		if it.outerErr != nil {
+			return it.outerErr
+		}
+		return io.EOF
+	}
+	next := it.ahead[0]
+	it.ahead = it.ahead[1:]
+	it.cur, it.matched, it.inner = next.row, false, next.inner
+	return nil
+}
+
+// readAhead reads outer rows until fanOutDepth inner reads are under way.
+func (it *joinIter) readAhead(ctx context.Context) {
+	for len(it.ahead) < fanOutDepth && !it.outerDone {
+		row, err := it.outer.next(ctx)
+		var inner rowIter
+		if err == nil {
+			inner, err = it.candidates(ctx, row)
+		}
+		if p, ok := inner.(primer); ok && err == nil {
+			err = p.prime(ctx)
+		}
+		if err == nil {
+			it.ahead = append(it.ahead, outerRead{row: row, inner: inner})
+			continue
+		}
+		it.outerDone = true
+		if !errors.Is(err, io.EOF) {
+			it.outerErr = err
+		}
+	}
 }
 
 func (it *joinIter) combine(inner []driver.Value) []driver.Value {

@@ -330,3 +330,10 @@ func TestOrderByAliasShadowingAColumnIsNotPushed(t *testing.T) {
 		"driver: skip 0, return at most 3 rows", // Graph pages: the driver still stops after 3
 	}, p.Explain())
 }
+
+func TestNestedLoopJoinKeepsOuterOrder(t *testing.T) {
+	rows := collect(t, plan(t, "SELECT t.Id, c.Id FROM Teams t JOIN Channels c ON c.TeamId = t.Id"), teamsFake())
+	assert.Equal(t, [][]driver.Value{{"t1", "c1"}, {"t2", "c2"}, {"t2", "c3"}}, rows)
+	rows = collect(t, plan(t, "SELECT t.Id, c.Id FROM Teams t LEFT JOIN Channels c ON c.TeamId = t.Id"), teamsFake())
+	assert.Equal(t, [][]driver.Value{{"t1", "c1"}, {"t2", "c2"}, {"t2", "c3"}, {"t3", nil}}, rows)
+}

@@ -13,7 +13,7 @@ import (
 // replies, decoded into rows) from the emulator: the cost of the driver's
 // read path per query, with rows/s reported.
 func BenchmarkScanChannelMessages(b *testing.B) {
-	db := benchDB(b)
+	_, db := benchDB(b)
 	ctx := context.Background()
 	var team string
 	if err := db.QueryRowContext(ctx, "SELECT Id FROM Teams WHERE DisplayName = 'Engineering'").Scan(&team); err != nil {
@@ -40,7 +40,7 @@ func BenchmarkScanChannelMessages(b *testing.B) {
 // BenchmarkJoinGroupBy is the BI query: a nested-loop join and a
 // GROUP BY over every team.
 func BenchmarkJoinGroupBy(b *testing.B) {
-	db := benchDB(b)
+	_, db := benchDB(b)
 	for b.Loop() {
 		r, err := db.Query("SELECT t.DisplayName, COUNT(*) FROM Teams t JOIN Channels c ON c.TeamId = t.Id GROUP BY t.DisplayName ORDER BY 2 DESC")
 		if err != nil {
@@ -53,35 +53,26 @@ func BenchmarkJoinGroupBy(b *testing.B) {
 }
 
 // benchDB connects to a fresh demo emulator for a benchmark.
-func benchDB(b *testing.B) *sql.DB {
+func benchDB(b *testing.B) (*graphtest.Server, *sql.DB) {
 	b.Helper()
 	srv, err := graphtest.NewServer(graphtest.Options{TLS: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(srv.Close)
-	db, err := sql.Open("msteams", servicePrincipalDSN(srv))
+	db, err := sql.Open("msteams", srv.DSN())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	return db
+	return srv, db
 }
 
 // BenchmarkJoinWithLatency runs a nested-loop join and a fan-out against
 // an emulator that answers each request after 20 ms, as a remote Graph
 // would: overlapping the per-team reads is what makes these fast.
 func BenchmarkJoinWithLatency(b *testing.B) {
-	srv, err := graphtest.NewServer(graphtest.Options{TLS: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(srv.Close)
-	db, err := sql.Open("msteams", servicePrincipalDSN(srv))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	srv, db := benchDB(b)
 	if err := db.Ping(); err != nil {
 		b.Fatal(err)
 	}

@@ -27,12 +27,7 @@ func emulator(t *testing.T, opts graphtest.Options) (*graphtest.Server, string) 
 	srv, err := graphtest.NewServer(opts)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	return srv, servicePrincipalDSN(srv)
-}
-
-func servicePrincipalDSN(srv *graphtest.Server) string {
-	return fmt.Sprintf("AuthScheme=AzureServicePrincipal;AzureTenant=%s;OAuthClientId=%s;OAuthClientSecret='%s';%s",
-		srv.TenantID(), srv.ClientID(), srv.ClientSecret(), endpoints(srv))
+	return srv, srv.DSN()
 }
 
 func endpoints(srv *graphtest.Server) string {

@@ -19,9 +19,9 @@ func Example() {
 	}
 	defer srv.Close()
 
-	dsn := fmt.Sprintf("AuthScheme=AzureServicePrincipal;AzureTenant=%s;OAuthClientId=%s;OAuthClientSecret='%s';GraphURL=%s;AuthorityURL=%s;SSLServerCert=%s",
-		srv.TenantID(), srv.ClientID(), srv.ClientSecret(), srv.GraphURL(), srv.AuthorityURL(), srv.CertFile())
-	db, err := sql.Open("msteams", dsn)
+	// srv.DSN() is AuthScheme=AzureServicePrincipal;AzureTenant=...;OAuthClientId=...;
+	// OAuthClientSecret=...;GraphURL=...;AuthorityURL=...;SSLServerCert=...
+	db, err := sql.Open("msteams", srv.DSN())
 	if err != nil {
 		log.Fatal(err)
 	}

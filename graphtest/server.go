@@ -242,6 +242,34 @@ func (s *Server) CertFile() string { return s.certFile }
 // CertPEM is the PEM-encoded TLS certificate, nil without TLS.
 func (s *Server) CertPEM() []byte { return append([]byte(nil), s.certPEM...) }
 
+// DSN is an msteams connection string that signs in to this emulator as
+// its registered app (AuthScheme=AzureServicePrincipal), the one a user
+// would write for a real tenant with the endpoints pointed here. The
+// shell's --demo, the emulator command and the tests all use it.
+func (s *Server) DSN() string {
+	parts := []string{
+		"AuthScheme=AzureServicePrincipal",
+		"AzureTenant=" + s.TenantID(),
+		"OAuthClientId=" + s.ClientID(),
+		"OAuthClientSecret=" + dsnValue(s.ClientSecret()),
+		"GraphURL=" + s.GraphURL(),
+		"AuthorityURL=" + s.AuthorityURL(),
+	}
+	if s.CertFile() != "" {
+		parts = append(parts, "SSLServerCert="+dsnValue(s.CertFile()))
+	}
+	return strings.Join(parts, ";")
+}
+
+// dsnValue quotes a value the connection string syntax would misread
+// (a ; or = inside, quotes, or surrounding blanks), doubling inner quotes.
+func dsnValue(v string) string {
+	if !strings.ContainsAny(v, ";='\"{}") && strings.TrimSpace(v) == v {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+}
+
 // Handler is the whole emulator, for mounting on another server.
 func (s *Server) Handler() http.Handler { return s.handler }
 

@@ -91,3 +91,10 @@ func statusOf(s *Server, token, path string) (int, error) {
 	_, err = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, err
 }
+
+func TestDSNValueQuotesWhatTheSyntaxWouldMisread(t *testing.T) {
+	assert.Equal(t, "/tmp/cert.pem", dsnValue("/tmp/cert.pem"))
+	assert.Equal(t, "'/tmp/a;b=c.pem'", dsnValue("/tmp/a;b=c.pem"))
+	assert.Equal(t, "'it''s'", dsnValue("it's"))
+	assert.Equal(t, "' padded'", dsnValue(" padded"))
+}

@@ -130,22 +130,6 @@ func printBanner(out io.Writer, srv *graphtest.Server) {
 	if srv.CertFile() != "" {
 		fmt.Fprintf(out, "  Cert file:     %s\n", srv.CertFile())
 	}
-	fmt.Fprintf(out, "DSN:\n%s\n", dsnFor(srv))
+	fmt.Fprintf(out, "DSN:\n%s\n", srv.DSN())
 	fmt.Fprintln(out, "Press Ctrl+C to stop.")
-}
-
-// dsnFor is a connection string for the msteams driver pointing at srv.
-func dsnFor(srv *graphtest.Server) string {
-	parts := []string{
-		"AuthScheme=AzureServicePrincipal",
-		"AzureTenant=" + srv.TenantID(),
-		"OAuthClientId=" + srv.ClientID(),
-		"OAuthClientSecret=" + srv.ClientSecret(),
-		"GraphURL=" + srv.GraphURL(),
-		"AuthorityURL=" + srv.AuthorityURL(),
-	}
-	if srv.CertFile() != "" {
-		parts = append(parts, "SSLServerCert="+srv.CertFile())
-	}
-	return strings.Join(parts, ";")
 }

@@ -39,7 +39,7 @@ func TestDSN(t *testing.T) {
 	plain, err := graphtest.NewServer(graphtest.Options{})
 	require.NoError(t, err)
 	defer plain.Close()
-	dsn := dsnFor(plain)
+	dsn := plain.DSN()
 	assert.True(t, strings.HasPrefix(dsn, "AuthScheme=AzureServicePrincipal;AzureTenant="+plain.TenantID()+";"))
 	assert.Contains(t, dsn, ";GraphURL="+plain.GraphURL()+";AuthorityURL="+plain.AuthorityURL())
 	assert.NotContains(t, dsn, "SSLServerCert")
@@ -47,5 +47,5 @@ func TestDSN(t *testing.T) {
 	secure, err := graphtest.NewServer(graphtest.Options{TLS: true})
 	require.NoError(t, err)
 	defer secure.Close()
-	assert.True(t, strings.HasSuffix(dsnFor(secure), ";SSLServerCert="+secure.CertFile()))
+	assert.True(t, strings.HasSuffix(secure.DSN(), ";SSLServerCert="+secure.CertFile()))
 }

@@ -150,7 +150,7 @@ func connect(opts options) (*sql.DB, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("starting the demo emulator: %w", err)
 		}
-		dsn, stop = demoDSN(srv), srv.Close
+		dsn, stop = srv.DSN(), srv.Close
 	}
 	db, err := sql.Open("msteams", dsn)
 	if err != nil {
@@ -159,13 +159,6 @@ func connect(opts options) (*sql.DB, func(), error) {
 		return nil, nil, err
 	}
 	return db, func() { db.Close(); stop() }, nil
-}
-
-// demoDSN is a service-principal connection string for the emulator, the
-// same one a user would write for a real tenant.
-func demoDSN(srv *graphtest.Server) string {
-	return fmt.Sprintf("AuthScheme=AzureServicePrincipal;AzureTenant=%s;OAuthClientId=%s;OAuthClientSecret='%s';GraphURL=%s;AuthorityURL=%s;SSLServerCert=%s",
-		srv.TenantID(), srv.ClientID(), srv.ClientSecret(), srv.GraphURL(), srv.AuthorityURL(), srv.CertFile())
 }
 
 // isTerminal reports whether r is an interactive terminal; prompts are only

@@ -322,7 +322,7 @@ func emulator(t *testing.T, opts graphtest.Options) (*graphtest.Server, string) 
 	srv, err := graphtest.NewServer(opts)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	return srv, demoDSN(srv)
+	return srv, srv.DSN()
 }
 
 // testShell is a csv shell on dsn that writes to buffers.

@@ -533,6 +533,11 @@ func arith(op string, a, b driver.Value) (driver.Value, error) {
 }
 
 func (s *scope) unary(e *sqlparser.UnaryExpr) (*expr, error) {
+	if e.Operator == sqlparser.BangStr {
+		// Compiled once, by not: compiling the operand here as well made
+		// "!!!...x" cost 2^n (found by the fuzzer).
+		return s.not(e.Expr)
+	}
 	inner, err := s.compile(e.Expr)
 	if err != nil {
 		return nil, err
@@ -548,8 +553,6 @@ func (s *scope) unary(e *sqlparser.UnaryExpr) (*expr, error) {
 			}
 			return arith(sqlparser.MinusStr, int64(0), v)
 		}}, nil
-	case sqlparser.BangStr:
-		return s.not(e.Expr)
 	}
 	return nil, unsupported("the operator %s", e.Operator)
 }

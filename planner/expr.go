@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -525,7 +526,7 @@ func arith(op string, a, b driver.Value) (driver.Value, error) {
 	}
 	switch op {
 	case sqlparser.ModStr:
-		return float64(int64(x) % int64(y)), nil
+		return math.Mod(x, y), nil // 5.5 % 2 is 1.5, as in MySQL
 	case sqlparser.IntDivStr:
 		return int64(x / y), nil
 	}

@@ -337,3 +337,14 @@ func TestNestedLoopJoinKeepsOuterOrder(t *testing.T) {
 	rows = collect(t, plan(t, "SELECT t.Id, c.Id FROM Teams t LEFT JOIN Channels c ON c.TeamId = t.Id"), teamsFake())
 	assert.Equal(t, [][]driver.Value{{"t1", "c1"}, {"t2", "c2"}, {"t2", "c3"}, {"t3", nil}}, rows)
 }
+
+func TestArithmeticEdgeCases(t *testing.T) {
+	rows := collect(t, plan(t, "SELECT 0 % 0.1, 5.5 % 2, 7 % 0, 7 / 0, 7 DIV 2, -7 % 3"), teamsFake())
+	require.Len(t, rows, 1)
+	assert.InDelta(t, 0.0, rows[0][0], 1e-9)
+	assert.Equal(t, 1.5, rows[0][1])
+	assert.Nil(t, rows[0][2], "modulo by zero is NULL")
+	assert.Nil(t, rows[0][3], "division by zero is NULL")
+	assert.Equal(t, int64(3), rows[0][4])
+	assert.Equal(t, int64(-1), rows[0][5])
+}

@@ -145,20 +145,28 @@ func substring(vals []driver.Value) (driver.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := int(from) - 1
-	if start < 0 {
-		start = 0
-	}
-	if start > len(runes) {
-		return "", nil
-	}
+	// Positions are clamped as floats, so huge or NaN arguments can
+	// neither overflow int nor cut outside the string.
+	start := clampIndex(from-1, len(runes))
 	end := len(runes)
 	if len(vals) > 2 {
 		n, err := toFloat(vals[2])
 		if err != nil {
 			return nil, err
 		}
-		end = min(end, start+max(int(n), 0))
+		end = clampIndex(float64(start)+n, len(runes))
+		end = max(end, start)
 	}
 	return string(runes[start:end]), nil
+}
+
+// clampIndex turns a position into an index within [0, n].
+func clampIndex(pos float64, n int) int {
+	switch {
+	case pos != pos || pos <= 0: // NaN or before the start
+		return 0
+	case pos >= float64(n):
+		return n
+	}
+	return int(pos)
 }

@@ -348,3 +348,9 @@ func TestArithmeticEdgeCases(t *testing.T) {
 	assert.Equal(t, int64(3), rows[0][4])
 	assert.Equal(t, int64(-1), rows[0][5])
 }
+
+func TestSubstringClampsPositions(t *testing.T) {
+	rows := collect(t, plan(t, `SELECT SUBSTRING(DisplayName, 2, 3), SUBSTRING(DisplayName, 3, 9223372036854775807),
+		SUBSTRING(DisplayName, -5, 2), SUBSTRING(DisplayName, 10), SUBSTRING(DisplayName, 2, -1) FROM Teams WHERE Id = 't1'`), teamsFake())
+	assert.Equal(t, [][]driver.Value{{"lph", "pha", "Al", "", ""}}, rows)
+}
